@@ -1,0 +1,358 @@
+"""Build the book: ``python -m iranbook.build [--root DIR] [--no-pdf]``.
+
+Steps, each of which stops the build on failure before anything is published:
+
+1. validate every dataset in ``data/`` (errors name file, row and column);
+2. mirror the book's sources into a work folder (``_build/.work/src``);
+3. execute the notebooks, re-using a cached execution only when the notebook, the shared
+   package, the requirements and every file the notebook read last time are unchanged
+   (the loader records what each notebook reads, so editing a CSV re-executes exactly the
+   notebooks that read it);
+4. strict Sphinx builds (``-n -W --keep-going``) of the HTML site and the LaTeX, then
+   pdflatex through latexmk;
+5. publish: ``_build/html`` and ``_build/pdf/book.pdf`` are replaced only now, so a failed
+   build leaves the last good book in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from . import data as _data
+
+#: Top-level files of the book that are copied into the work folder.
+TOP_LEVEL_SUFFIXES = {".md", ".yml", ".bib", ".cff"}
+#: Folders of the book copied whole (but for hidden files and generated chart data).
+BOOK_DIRS = ("chapters", "data", "_static")
+GENERATED = ("_chart_data", ".ipynb_checkpoints", "__pycache__")
+VEGA_BUNDLE = Path("_static") / "iranbook" / "vega-bundle.js"
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def book_sources(root: Path) -> list[Path]:
+    """The book's source files, relative to ``root``, in a stable order."""
+    found = [p.relative_to(root) for p in root.iterdir()
+             if p.is_file() and p.suffix in TOP_LEVEL_SUFFIXES and p.name != "README.md"]
+    for folder in BOOK_DIRS:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for p in base.rglob("*"):
+            rel = p.relative_to(root)
+            if p.is_file() and not any(part.startswith(".") or part in GENERATED for part in rel.parts):
+                found.append(rel)
+    return sorted(found)
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write ``content`` unless the file already holds it (keeping its mtime for Sphinx)."""
+    if path.is_file() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(path)
+    return True
+
+
+def mirror(root: Path, stage: Path, sources: list[Path]) -> None:
+    """Make ``stage`` hold the sources (notebooks are written later, executed)."""
+    wanted = set(sources)
+    for rel in sources:
+        if rel.suffix != ".ipynb":
+            write_if_changed(stage / rel, (root / rel).read_bytes())
+    if stage.is_dir():
+        for p in sorted(stage.rglob("*"), reverse=True):
+            rel = p.relative_to(stage)
+            if p.is_file() and rel not in wanted and not _is_generated(rel):
+                p.unlink()
+
+
+def _is_generated(rel: Path) -> bool:
+    return rel == VEGA_BUNDLE or any(part in GENERATED for part in rel.parts)
+
+
+def vega_bundle(stage: Path) -> None:
+    """Serve vega, vega-lite and vega-embed from the site itself (no CDN)."""
+    import vl_convert as vlc
+
+    bundle = vlc.javascript_bundle()
+    # An IIFE keeps the bundle's own globals (such as `_`) from clashing with Sphinx's.
+    content = ("/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
+               f"{vlc.__version__}; defines window.vegaEmbed */\n(function () {{\n{bundle}\n}})();\n")
+    write_if_changed(stage / VEGA_BUNDLE, content.encode())
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def package_fingerprint(root: Path) -> str:
+    """Changes to the shared package or the pinned requirements re-execute every notebook."""
+    h = hashlib.sha256()
+    files = sorted((root / "src" / "iranbook").rglob("*.py")) + [root / "requirements.txt"]
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+class NotebookCache:
+    """Executed notebooks with the files they read and wrote, under ``_build/.cache``."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _entry(self, rel: Path) -> Path:
+        return self.folder / rel.as_posix().replace("/", "__")
+
+    def lookup(self, rel: Path, source_sha: str, package_sha: str, stage: Path) -> dict | None:
+        entry = self._entry(rel)
+        try:
+            record = json.loads((entry / "record.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if record.get("source_sha") != source_sha or record.get("package_sha") != package_sha:
+            return None
+        for dep, digest in record["reads"].items():
+            path = stage / dep
+            if not path.is_file() or sha256(path.read_bytes()) != digest:
+                return None
+        return record
+
+    def restore(self, rel: Path, record: dict, stage: Path) -> bool:
+        entry = self._entry(rel)
+        changed = write_if_changed(stage / rel, (entry / "executed.ipynb").read_bytes())
+        for out in record["writes"]:
+            changed |= write_if_changed(stage / out, (entry / "files" / out).read_bytes())
+        return changed
+
+    def store(self, rel: Path, record: dict, executed: bytes, stage: Path) -> None:
+        entry = self._entry(rel)
+        if entry.exists():
+            shutil.rmtree(entry)
+        (entry / "files").mkdir(parents=True)
+        (entry / "executed.ipynb").write_bytes(executed)
+        for out in record["writes"]:
+            target = entry / "files" / out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(stage / out, target)
+        (entry / "record.json").write_text(json.dumps(record, indent=1, sort_keys=True))
+
+
+def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) -> tuple[bytes, dict]:
+    """Execute one notebook inside ``stage``; return its bytes with outputs and what it read and wrote."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
+    deps_file = stage.parent / "deps" / (rel.as_posix().replace("/", "__") + ".txt")
+    deps_file.parent.mkdir(parents=True, exist_ok=True)
+    deps_file.write_text("")
+    (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
+               PYTHONHASHSEED="0")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str((stage / rel).parent)}})
+    try:
+        client.execute(env=env)
+    except CellExecutionError as exc:
+        failing = next((i for i, c in enumerate(nb.cells)
+                        if c.cell_type == "code" and any(o.get("output_type") == "error"
+                                                          for o in c.get("outputs", []))), None)
+        where = f"code cell {failing + 1} of the notebook" if failing is not None else "a cell"
+        raise BuildError(f"{rel}: {where} raised an error:\n{_short(str(exc))}") from None
+    reads, writes = {}, []
+    for line in deps_file.read_text().splitlines():
+        kind, _, path = line.partition(" ")
+        try:
+            dep = Path(path).relative_to(stage.resolve())
+        except ValueError:
+            continue  # outside the book: not tracked
+        if kind == "r":
+            reads[dep.as_posix()] = sha256((stage / dep).read_bytes())
+        elif kind == "w" and dep.as_posix() not in writes:
+            writes.append(dep.as_posix())
+    for cell in nb.cells:  # ids and timings would make the output differ from run to run
+        cell.get("metadata", {}).pop("execution", None)
+    executed = nbformat.writes(nb).encode("utf-8")
+    return executed, {"reads": dict(sorted(reads.items())), "writes": sorted(writes)}
+
+
+def _short(text: str, limit: int = 3000) -> str:
+    return text if len(text) <= limit else text[:limit] + "\n..."
+
+
+def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path]) -> dict:
+    package_sha = package_fingerprint(root)
+    report = {"executed": [], "cached": []}
+    for rel in (s for s in sources if s.suffix == ".ipynb"):
+        source = (root / rel).read_bytes()
+        source_sha = sha256(source)
+        record = cache.lookup(rel, source_sha, package_sha, stage)
+        if record is not None:
+            cache.restore(rel, record, stage)
+            report["cached"].append(rel.as_posix())
+            continue
+        started = time.monotonic()
+        executed, io = execute_notebook(rel, source, stage)
+        record = {"source_sha": source_sha, "package_sha": package_sha, **io}
+        cache.store(rel, record, executed, stage)
+        write_if_changed(stage / rel, executed)
+        report["executed"].append(rel.as_posix())
+        log(f"executed {rel} in {time.monotonic() - started:.1f} s (read: {', '.join(io['reads']) or 'nothing'})")
+    return report
+
+
+# --------------------------------------------------------------------------- sphinx + latex
+
+
+def run(cmd: list[str], what: str, cwd: Path | None = None, env: dict | None = None) -> None:
+    started = time.monotonic()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise BuildError(f"{what} failed (exit {proc.returncode}):\n{_tail(proc.stdout)}")
+    log(f"{what}: {time.monotonic() - started:.1f} s")
+
+
+def _tail(text: str, lines: int = 60) -> str:
+    keep = text.strip().splitlines()
+    markers = ("WARNING", "ERROR", "error:")
+    exception = re.compile(r"^\s*[A-Za-z_][\w.]*(Error|Exception|NotFound)\w*: \S")
+    important = [l for l in keep if any(m in l for m in markers) or exception.match(l) or l.startswith("!")]
+    return "\n".join((important[:40] + ["--- last lines ---"] if important else []) + keep[-lines:])
+
+
+def build_env(root: Path) -> dict:
+    """Environment for Sphinx and LaTeX with a declared build date (``SOURCE_DATE_EPOCH``).
+
+    The build date is the date of the last commit; outside a git checkout, the data cut-off.
+    Nothing else in the output depends on when the build ran.
+    """
+    env = dict(os.environ, PYTHONHASHSEED="0", FORCE_SOURCE_DATE="1", TZ="UTC", LC_ALL="C.UTF-8")
+    if "SOURCE_DATE_EPOCH" not in env:
+        proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
+        epoch = proc.stdout.strip() if proc.returncode == 0 else ""
+        if not epoch:
+            day = _data.cutoff(root)
+            epoch = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()))
+        env["SOURCE_DATE_EPOCH"] = epoch
+    return env
+
+
+def sphinx(stage: Path, out: Path, builder: str, env: dict) -> None:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run([str(jb), "build", str(stage), "--path-output", str(out), "--builder", builder,
+         "--warningiserror", "--nitpick", "--keep-going", "--quiet"], f"sphinx {builder}", env=env)
+
+
+def pdflatex(latex_dir: Path, env: dict) -> Path:
+    run(["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+         "book.tex"], "pdflatex (latexmk)", cwd=latex_dir, env=env)
+    return latex_dir / "book.pdf"
+
+
+# --------------------------------------------------------------------------- publish
+
+
+def publish(built_html: Path, built_pdf: Path | None, dest: Path) -> None:
+    """Swap the new book into place; until this point the old one is untouched."""
+    staged_html = dest / "html.new"
+    if staged_html.exists():
+        shutil.rmtree(staged_html)
+    shutil.copytree(built_html, staged_html)
+    _swap(staged_html, dest / "html")
+    if built_pdf is not None:
+        staged_pdf = dest / "pdf.new"
+        if staged_pdf.exists():
+            shutil.rmtree(staged_pdf)
+        staged_pdf.mkdir()
+        shutil.copyfile(built_pdf, staged_pdf / "book.pdf")
+        _swap(staged_pdf, dest / "pdf")
+
+
+def _swap(new: Path, final: Path) -> None:
+    old = final.with_name(final.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
+    root = root.resolve()
+    output = (output or root / "_build").resolve()
+    work = output / ".work"
+    stage, out = work / "src", work / "out"
+    started = time.monotonic()
+
+    try:
+        _data.validate_all(root)
+    except _data.DataError as exc:
+        raise BuildError(f"invalid data; nothing was built or published:\n{exc}") from None
+    log("data valid")
+
+    sources = book_sources(root)
+    mirror(root, stage, sources)
+    vega_bundle(stage)
+    report = execute_all(root, stage, NotebookCache(output / ".cache" / "notebooks"), sources)
+    log(f"notebooks: {len(report['executed'])} executed, {len(report['cached'])} from cache")
+
+    env = build_env(root)
+    sphinx(stage, out, "html", env)
+    built_pdf = None
+    if pdf:
+        sphinx(stage, out, "latex", env)
+        built_pdf = pdflatex(out / "_build" / "latex", env)
+    publish(out / "_build" / "html", built_pdf, output)
+    report["seconds"] = round(time.monotonic() - started, 2)
+    (output / "build-report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
+    log(f"published {output / 'html' / 'index.html'}" + (f" and {output / 'pdf' / 'book.pdf'}" if pdf else "")
+        + f" in {report['seconds']} s")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the book's folder (default: here)")
+    parser.add_argument("--output", type=Path, help="where to publish (default: ROOT/_build)")
+    parser.add_argument("--no-pdf", action="store_true", help="build the HTML site only")
+    args = parser.parse_args(argv)
+    try:
+        build(args.root, args.output, pdf=not args.no_pdf)
+    except BuildError as exc:
+        print(f"[build] FAILED: {exc}\n[build] the last good book (if any) was left in place.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""The book's house style for Altair charts and the way charts are shown.
+
+Importing this module registers and enables the ``iranbook`` Altair theme and renderer.
+
+One chart, three readers:
+
+* the HTML book: the chart is drawn by vega-embed, served from the site's own
+  ``_static`` folder (no CDN), with tooltips;
+* JupyterLab (which has no Vega-Lite 6 renderer): the same output shows a static SVG
+  of the chart, drawn by vl-convert when the cell ran;
+* the PDF: a vector PDF of the chart from vl-convert.
+
+:func:`show` also writes exactly the table the chart draws to a CSV beside the notebook and
+puts a source line under the chart: citations of the rows' sources, the data cut-off and a
+download link for that CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+from IPython.display import Markdown
+
+from . import data as _data
+from .text import long_date
+
+#: Okabe & Ito's palette, distinguishable with the common forms of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+#: One font for the browser, vl-convert's SVG and PDF (Debian's fonts-dejavu-core).
+FONT = "DejaVu Sans"
+WIDTH = 560
+HEIGHT = 300
+#: Where :func:`show` writes each chart's CSV, relative to the notebook's folder.
+CHART_DATA_DIR = "_chart_data"
+
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def theme() -> alt.theme.ThemeConfig:
+    axis = {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12,
+            "gridColor": "#e6e6e6", "domainColor": "#888888", "tickColor": "#888888"}
+    return {
+        "config": {
+            "font": FONT,
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": axis,
+            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12},
+            "title": {"font": FONT, "fontSize": 14, "anchor": "start", "subtitleFont": FONT},
+            "line": {"strokeWidth": 2},
+            "point": {"size": 50, "filled": True},
+            "bar": {"color": PALETTE[0]},
+            "mark": {"color": PALETTE[0]},
+        }
+    }
+
+
+alt.theme.register("iranbook", enable=True)(theme)
+
+
+def _safe_json(obj) -> str:
+    """JSON that can sit inside an HTML <script> element without ending it."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_id(spec: dict) -> str:
+    """A deterministic element id for a spec (the same chart gets the same id on every build)."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+    return f"chart-{digest}"
+
+
+def mimebundle(spec: dict, element_id: str) -> dict:
+    """The output of one chart: text/html (interactive + static fallback), application/pdf, text/plain."""
+    spec_json = json.dumps(spec, sort_keys=True)
+    svg = vlc.vegalite_to_svg(spec_json)
+    pdf = vlc.vegalite_to_pdf(spec_json)
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    label = html.escape(str(title or spec.get("description") or "Chart"), quote=True)
+    html_out = f"""<div class="iranbook-chart" id="{element_id}" role="figure" aria-label="{label}">
+<div class="iranbook-chart-static">{svg}</div>
+<div class="iranbook-chart-live"></div>
+</div>
+<script type="application/json" id="{element_id}-spec">{_safe_json(spec)}</script>
+<script>
+(function () {{
+  function draw() {{
+    var box = document.getElementById("{element_id}");
+    if (!box || !window.vegaEmbed) return;
+    var spec = JSON.parse(document.getElementById("{element_id}-spec").textContent);
+    window.vegaEmbed(box.querySelector(".iranbook-chart-live"), spec,
+                     {{actions: false, renderer: "svg", tooltip: {{theme: "light"}}}})
+      .then(function () {{ var s = box.querySelector(".iranbook-chart-static"); if (s) s.remove(); }});
+  }}
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+}})();
+</script>"""
+    return {
+        "text/html": html_out,
+        "application/pdf": base64.b64encode(pdf).decode("ascii"),
+        "text/plain": f"<chart {element_id}: {title or 'untitled'}>",
+    }
+
+
+def _renderer(spec: dict, **_kwargs) -> dict:
+    return mimebundle(spec, chart_id(spec))
+
+
+alt.renderers.register("iranbook", _renderer)
+alt.renderers.enable("iranbook")
+
+
+def source_line(keys: list[str], csv_path: str, cutoff: _dt.date) -> str:
+    """The MyST line printed under a chart."""
+    if not keys:
+        raise ValueError("a chart must cite at least one source")
+    return (f"**Source:** {{cite:p}}`{','.join(keys)}`. Data cut-off: {long_date(cutoff)}. "
+            f"{{download}}`Download the data shown (CSV) <{csv_path}>`")
+
+
+class _Output:
+    """A ready-made display bundle (what glue stores for a chart)."""
+
+    def __init__(self, bundle: dict):
+        self.bundle = bundle
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return self.bundle
+
+
+def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -> None:
+    """Show ``chart`` in the house style with its source line and a CSV of the data it draws.
+
+    In a notebook the chart and its source line appear as the cell's output. For the book
+    they are also glued as ``name`` and ``name-source``: a markdown cell places them, as a
+    numbered figure with ``{chart}`` (figure label ``fig-<name>``)::
+
+        ```{chart} stockpile-60
+        Caption of the figure.
+        ```
+
+    ``name`` (lowercase words joined by hyphens) names the glue keys, the chart's element id
+    and its CSV file; it must be unique in the book. The chart must carry its data as one
+    DataFrame (``alt.Chart(frame)`` or ``alt.layer(..., data=frame)``) with a column of
+    citation keys, and a ``title`` and ``description`` (the text alternative).
+    """
+    from myst_nb import glue
+
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"chart name {name!r}: use lowercase letters, digits and hyphens")
+    frame = chart.data
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"chart {name!r}: give the chart its data as one DataFrame, not {type(frame).__name__}")
+    spec = chart.to_dict()
+    if not spec.get("title") or not spec.get("description"):
+        raise ValueError(f"chart {name!r}: set both a title and a description (the text alternative)")
+    if sources_column not in frame.columns:
+        raise ValueError(f"chart {name!r}: the data has no {sources_column!r} column of citation keys")
+
+    out_dir = Path(CHART_DATA_DIR)
+    out_dir.mkdir(exist_ok=True)
+    csv_path = out_dir / f"{name}.csv"
+    frame.to_csv(csv_path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    _data.record("w", csv_path)
+
+    cutoff = _dt.date.fromisoformat(frame.attrs["cutoff"]) if "cutoff" in frame.attrs else _data.cutoff()
+    glue(name, _Output(mimebundle(spec, f"chart-{name}")))
+    glue(f"{name}-source", Markdown(source_line(_data.sources_of(frame, sources_column), csv_path.as_posix(), cutoff)))

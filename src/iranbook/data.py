@@ -1,0 +1,352 @@
+"""Load and validate the book's datasets.
+
+The datasets live in ``data/`` as CSV files described by ``data/datapackage.json``
+(a Frictionless Data Package). :func:`load` validates a table against its schema and
+returns a typed :class:`pandas.DataFrame`; :func:`validate_all` checks every table.
+
+Every problem is reported as ``<file> row <n>, column <name>: <what is wrong>``, where
+``row`` is the line number in the CSV file (the header is row 1), so the message points
+at the line an editor shows.
+
+Reads are recorded: when the environment variable ``IRANBOOK_DEPS_FILE`` names a file,
+every file this module reads (and every chart CSV :mod:`iranbook.charts` writes) is
+appended to it. The book's build uses that record to
+re-execute exactly the notebooks whose data changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+PACKAGE_FILE = "datapackage.json"
+BIB_FILE = "references.bib"
+SOURCE_SEPARATOR = ";"
+
+
+class DataError(ValueError):
+    """A dataset broke a rule of its schema. ``problems`` lists every message."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        shown = self.problems[:20]
+        more = len(self.problems) - len(shown)
+        text = "\n".join(shown) + (f"\n... and {more} more problems" if more > 0 else "")
+        super().__init__(text)
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def book_root(start: Path | None = None) -> Path:
+    """The book's root: ``$IRANBOOK_ROOT``, or the nearest folder upwards with data/datapackage.json."""
+    env = os.environ.get("IRANBOOK_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / PACKAGE_FILE).is_file():
+            return folder
+    raise FileNotFoundError(
+        f"no data/{PACKAGE_FILE} found in {here} or any folder above it; "
+        "run from inside the book or set IRANBOOK_ROOT"
+    )
+
+
+def record(kind: str, path: Path) -> None:
+    """Note in ``$IRANBOOK_DEPS_FILE`` that the running notebook read (``r``) or wrote (``w``) a file."""
+    deps = os.environ.get("IRANBOOK_DEPS_FILE")
+    if deps:
+        with open(deps, "a", encoding="utf-8") as fh:
+            fh.write(f"{kind} {path.resolve()}\n")
+
+
+def _read_bytes(path: Path) -> bytes:
+    record("r", path)
+    return path.read_bytes()
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def package(root: Path | None = None) -> dict:
+    """The data package descriptor (``data/datapackage.json``) as a dict."""
+    root = root or book_root()
+    path = root / "data" / PACKAGE_FILE
+    try:
+        return json.loads(_read_bytes(path).decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError([f"data/{PACKAGE_FILE} line {exc.lineno}: not valid JSON ({exc.msg})"]) from None
+
+
+def cutoff(root: Path | None = None) -> _dt.date:
+    """The data cut-off date: the newest date the book's sources support."""
+    return _dt.date.fromisoformat(package(root)["cutoff"])
+
+
+def resource(name: str, root: Path | None = None) -> dict:
+    for res in package(root)["resources"]:
+        if res["name"] == name:
+            return res
+    known = ", ".join(sorted(r["name"] for r in package(root)["resources"]))
+    raise KeyError(f"no dataset named {name!r} in data/{PACKAGE_FILE} (known: {known})")
+
+
+def bib_keys(root: Path | None = None) -> set[str]:
+    """The citation keys defined in references.bib."""
+    root = root or book_root()
+    return set(_bib_keys_of(_read_bytes(root / BIB_FILE)))
+
+
+_BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
+
+
+@lru_cache(maxsize=4)
+def _bib_keys_of(text: bytes) -> tuple[str, ...]:
+    decoded = text.decode("utf-8")
+    return tuple(key for kind, key in _BIB_ENTRY.findall(decoded) if kind.lower() not in ("comment", "string", "preamble"))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: str
+    constraints: dict
+    role: str | None  # "sources" for the column of citation keys
+
+    @classmethod
+    def of(cls, spec: dict) -> "_Field":
+        return cls(spec["name"], spec.get("type", "string"), spec.get("constraints", {}), spec.get("role"))
+
+
+_ACTIVE_MARKUP = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|link|meta)\b|\bon\w+\s*=|javascript:", re.I)
+
+
+def _parse_cell(field: _Field, raw: str):
+    """Return (value, error). ``value`` is None for an empty cell."""
+    if raw == "":
+        return None, None
+    t = field.type
+    try:
+        if t == "string":
+            return raw, None
+        if t == "integer":
+            if not re.fullmatch(r"[+-]?\d+", raw):
+                raise ValueError
+            return int(raw), None
+        if t == "number":
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value, None
+        if t == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+                raise ValueError
+            return _dt.date.fromisoformat(raw), None
+        if t == "boolean":
+            if raw not in ("true", "false"):
+                raise ValueError
+            return raw == "true", None
+    except ValueError:
+        pass
+    expected = {
+        "integer": "a whole number",
+        "number": "a number",
+        "date": "a date as YYYY-MM-DD",
+        "boolean": "true or false",
+    }.get(t, t)
+    return None, f"{raw!r} is not {expected}"
+
+
+def _check_cell(field: _Field, raw: str, value, keys: set[str]) -> list[str]:
+    c = field.constraints
+    errors = []
+    if value is None:
+        if c.get("required"):
+            errors.append("a value is required but the cell is empty")
+        return errors
+    if "minimum" in c and value < _coerce(field, c["minimum"]):
+        errors.append(f"{raw} is below the minimum {c['minimum']}")
+    if "maximum" in c and value > _coerce(field, c["maximum"]):
+        errors.append(f"{raw} is above the maximum {c['maximum']}")
+    if "enum" in c and raw not in c["enum"]:
+        errors.append(f"{raw!r} is not one of the allowed values: {', '.join(map(str, c['enum']))}")
+    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+        errors.append(f"{raw!r} does not match the pattern {c['pattern']}")
+    if "maxLength" in c and len(raw) > c["maxLength"]:
+        errors.append(f"the text is {len(raw)} characters long, more than the maximum {c['maxLength']}")
+    if field.type == "string" and field.role != "markup" and _ACTIVE_MARKUP.search(raw):
+        errors.append(f"{raw[:60]!r} contains HTML or script markup, which data fields may not hold")
+    if field.role == "sources":
+        cited = [k.strip() for k in raw.split(SOURCE_SEPARATOR)]
+        if any(not k for k in cited):
+            errors.append(f"{raw!r} has an empty source key (keys are separated by '{SOURCE_SEPARATOR}')")
+        for key in cited:
+            if key and key not in keys:
+                errors.append(f"source key {key!r} is not in {BIB_FILE}")
+    return errors
+
+
+def _coerce(field: _Field, bound):
+    return _dt.date.fromisoformat(bound) if field.type == "date" else bound
+
+
+def _validate_resource(res: dict, root: Path, keys: set[str]) -> tuple[list[dict], list[str]]:
+    """Parse and check one table; return (typed rows, problems)."""
+    path = root / "data" / res["path"]
+    shown = _display(path, root)
+    if not path.is_file():
+        return [], [f"{shown}: the file is missing (listed in data/{PACKAGE_FILE} as {res['name']!r})"]
+    raw = _read_bytes(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return [], [f"{shown} row {line}: byte 0x{raw[exc.start]:02x} at character {col} is not UTF-8 "
+                    "(save the file as UTF-8)"]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    fields = [_Field.of(f) for f in res["schema"]["fields"]]
+    names = [f.name for f in fields]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], [f"{shown}: the file is empty; expected the header {','.join(names)}"]
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [n for n in header if n not in names]
+        detail = []
+        if missing:
+            detail.append("missing " + ", ".join(missing))
+        if extra:
+            detail.append("unexpected " + ", ".join(extra))
+        if not detail:
+            detail.append("columns in the wrong order")
+        return [], [f"{shown} row 1: the columns are {','.join(header)}; expected {','.join(names)} "
+                    f"({'; '.join(detail)})"]
+
+    problems: list[str] = []
+    rows: list[dict] = []
+    pk = res["schema"].get("primaryKey", [])
+    pk = [pk] if isinstance(pk, str) else pk
+    seen_keys: dict[tuple, int] = {}
+    unique_seen: dict[str, dict] = {f.name: {} for f in fields if f.constraints.get("unique")}
+    for cells in reader:
+        line = reader.line_num
+        if not cells or cells == [""]:
+            continue
+        if len(cells) != len(names):
+            problems.append(f"{shown} row {line}: {len(cells)} values, expected {len(names)} ({','.join(names)})")
+            continue
+        row = {}
+        for field, cell in zip(fields, cells):
+            value, err = _parse_cell(field, cell)
+            errs = [err] if err else _check_cell(field, cell, value, keys)
+            problems.extend(f"{shown} row {line}, column {field.name}: {e}" for e in errs)
+            row[field.name] = value
+            if field.name in unique_seen and value is not None:
+                first = unique_seen[field.name].setdefault(value, line)
+                if first != line:
+                    problems.append(f"{shown} row {line}, column {field.name}: {cell!r} repeats row {first}; "
+                                    "values must be unique")
+        if pk:
+            key = tuple(row[k] for k in pk)
+            first = seen_keys.setdefault(key, line)
+            if first != line:
+                problems.append(f"{shown} row {line}, column {','.join(pk)}: the key "
+                                f"{', '.join(map(str, key))} repeats row {first}; the primary key must be unique")
+        rows.append(row)
+    return rows, problems
+
+
+def validate_all(root: Path | None = None) -> None:
+    """Check every table of the data package; raise :class:`DataError` listing every problem."""
+    root = root or book_root()
+    keys = bib_keys(root)
+    problems = []
+    for res in package(root)["resources"]:
+        problems += _validate_resource(res, root, keys)[1]
+    if problems:
+        raise DataError(problems)
+
+
+def load(name: str, root: Path | None = None) -> pd.DataFrame:
+    """Validate the dataset ``name`` and return it as a typed DataFrame.
+
+    Dates become ``datetime64`` columns, integers nullable ``Int64``, fields with an ``enum``
+    constraint categoricals (in the order the schema lists them), booleans ``boolean``.
+    The frame's ``attrs`` carry the dataset's name, title and the data cut-off.
+    """
+    root = root or book_root()
+    res = resource(name, root)
+    rows, problems = _validate_resource(res, root, bib_keys(root))
+    if problems:
+        raise DataError(problems)
+    fields = [_Field.of(f) for f in res["schema"]["fields"]]
+    frame = pd.DataFrame(rows, columns=[f.name for f in fields])
+    for f in fields:
+        col = frame[f.name]
+        if "enum" in f.constraints:
+            frame[f.name] = pd.Categorical(col, categories=f.constraints["enum"], ordered=True)
+        elif f.type == "date":
+            frame[f.name] = pd.to_datetime(col)
+        elif f.type == "integer":
+            frame[f.name] = col.astype("Int64")
+        elif f.type == "number":
+            frame[f.name] = col.astype("float64")
+        elif f.type == "boolean":
+            frame[f.name] = col.astype("boolean")
+        else:
+            frame[f.name] = col.astype("string")
+    frame.attrs.update(dataset=name, title=res.get("title", name), cutoff=package(root)["cutoff"],
+                       path=f"data/{res['path']}")
+    return frame
+
+
+def sources_of(frame: pd.DataFrame, column: str = "sources") -> list[str]:
+    """The distinct citation keys of a frame's rows, in order of first appearance."""
+    keys: list[str] = []
+    for cell in frame[column].dropna():
+        for key in str(cell).split(SOURCE_SEPARATOR):
+            key = key.strip()
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m iranbook.data``: validate every dataset; exit 1 with the problems listed."""
+    import sys
+
+    try:
+        validate_all()
+    except (DataError, FileNotFoundError, KeyError) as exc:
+        print(f"data validation failed:\n{exc}", file=sys.stderr)
+        return 1
+    print("data: all datasets valid")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

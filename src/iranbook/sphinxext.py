@@ -1,0 +1,109 @@
+"""Sphinx extension of the book (listed in ``_config.yml`` under ``sphinx.extra_extensions``).
+
+* a pybtex style, ``iranbook`` (an entry point in pyproject.toml), for web sources: author (organisation), year, title,
+  how and by whom it was published, URL and the date we accessed it (``urldate``);
+* the ``{chart}`` directive: a chart glued by :func:`iranbook.charts.show` as a numbered
+  figure (label ``fig-<name>``) with the author's caption and, as its legend, the chart's
+  source line (citations, data cut-off, CSV download).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from docutils.statemachine import StringList
+from myst_nb.ext.glue.directives import PasteFigureDirective
+from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
+from pybtex.style.formatting.unsrt import Style as _Unsrt
+from pybtex.richtext import Text
+from pybtex.style.formatting import toplevel
+from pybtex.style.template import field as bib_field, first_of, href, join, node, optional, sentence, words
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing import basic_author_year as _author_year
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+
+def _accessed(entry) -> str:
+    day = _dt.date.fromisoformat(entry.fields["urldate"])
+    return f"Accessed {day.day} {day.strftime('%B %Y')}"
+
+
+class BookStyle(_Unsrt):
+    """unsrt, with the access date of every online source shown after its URL."""
+
+    default_sorting_style = "author_year_title"
+
+    def get_misc_template(self, e):
+        return toplevel[
+            optional[sentence[self.format_names("author")]],
+            optional[self.format_title(e, "title")],
+            sentence[optional[bib_field("howpublished")], optional[bib_field("date")]],
+            optional[sentence[bib_field("note")]],
+            self.format_web_refs(e),
+        ]
+
+    def format_web_refs(self, e):
+        return sentence[
+            optional[join["URL: ", href[bib_field("url", raw=True), bib_field("url", raw=True)]]],
+            optional[words[_accessed(e)] if "urldate" in e.fields else ""],
+        ]
+
+
+
+@node
+def date_or_year(children, data):
+    """The citation's date: '26 Feb 2025' for an entry with a full ``date``, else its year.
+
+    Many of the book's sources are wire reports with the same author and year; the date tells
+    them apart in the text.
+    """
+    assert not children
+    raw = data["entry"].fields.get("date", "")
+    try:
+        day = _dt.date.fromisoformat(raw)
+    except ValueError:
+        return first_of[optional[bib_field("year")], "n.d."].format_data(data)
+    return Text(f"{day.day} {day.strftime('%b %Y')}")
+
+
+# sphinxcontrib-bibtex's author-year styles look the name ``year`` up in this module at render time.
+_author_year.year = date_or_year
+
+
+def _semicolons() -> BracketStyle:
+    return BracketStyle(sep="; ", sep2="; ", last_sep="; ")
+
+
+@dataclass
+class BookReferenceStyle(AuthorYearReferenceStyle):
+    """Author-date citations (entry point ``iranbook``), several separated by semicolons: [AP, 12 Nov 2025; Reuters, 12 Nov 2025]."""
+
+    bracket_parenthetical: BracketStyle = field(default_factory=_semicolons)
+    bracket_textual: BracketStyle = field(default_factory=_semicolons)
+
+
+
+class ChartDirective(PasteFigureDirective):
+    """```{chart} name`` + caption: the glued chart ``name`` with its glued source line."""
+
+    def run(self):
+        name = self.arguments[0].strip()
+        self.options.setdefault("name", f"fig-{name}")
+        try:
+            source = retrieve_glue_data(self.document, f"{name}-source").data["text/markdown"]
+        except (RetrievalError, KeyError):
+            return [self.state.document.reporter.warning(
+                f"chart {name!r}: no glued source line {name + '-source'!r}; "
+                "was the chart shown with iranbook.charts.show()?", line=self.lineno)]
+        if not self.content:
+            return [self.state.document.reporter.warning(
+                f"chart {name!r}: give the figure a caption", line=self.lineno)]
+        extra = StringList(["", *source.splitlines()], source=self.content.source(0))
+        self.content = StringList(list(self.content), source=self.content.source(0)) + extra
+        return super().run()
+
+
+def setup(app):
+    app.add_directive("chart", ChartDirective)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,85 @@
+"""The chart layer: offline HTML, vector PDF, deterministic ids, safe embedding, CSV of the data drawn."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from iranbook import charts
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _frame(note="a note"):
+    frame = pd.DataFrame({"x": pd.to_datetime(["2025-01-01", "2025-06-01"]), "y": [1.5, 2.5],
+                          "note": [note, note], "sources": ["ap2025amassed", "ap2025amassed;reuters2025overdue"]})
+    frame.attrs["cutoff"] = "2025-11-12"
+    return frame
+
+
+def _chart(frame, **props):
+    props = {"title": "A title", "description": "A description", **props}
+    return alt.Chart(frame).mark_line().encode(x="x:T", y="y:Q", tooltip=["note:N"]).properties(**props)
+
+
+def test_bundle_has_html_pdf_text():
+    spec = _chart(_frame()).to_dict()
+    bundle = charts.mimebundle(spec, "chart-test")
+    assert base64.b64decode(bundle["application/pdf"]).startswith(b"%PDF")
+    html = bundle["text/html"]
+    assert 'id="chart-test"' in html and 'class="marks"' in html  # static SVG fallback
+    assert "cdn" not in html.lower() and "https://cdn" not in html
+    assert "window.vegaEmbed" in html
+
+
+def test_renderer_ids_are_deterministic():
+    spec = _chart(_frame()).to_dict()
+    assert charts.chart_id(spec) == charts.chart_id(json.loads(json.dumps(spec)))
+    assert charts.chart_id(spec) != charts.chart_id(_chart(_frame(), title="Other").to_dict())
+
+
+def test_script_in_data_cannot_end_the_script_element():
+    spec = _chart(_frame(note="</script><script>alert(1)</script>")).to_dict()
+    html = charts.mimebundle(spec, "chart-x")["text/html"]
+    spec_json = html.split('type="application/json" id="chart-x-spec">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in spec_json
+    assert json.loads(spec_json)["datasets"]  # still valid JSON with the data
+
+
+def test_theme_is_colour_blind_safe_palette():
+    config = charts.theme()["config"]
+    assert config["range"]["category"] == charts.PALETTE
+    assert config["font"] == charts.FONT
+
+
+def test_show_writes_exactly_the_data_drawn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    glued = {}
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display=True: glued.setdefault(name, value))
+    frame = _frame()
+    charts.show(_chart(frame), name="unit-test")
+    written = pd.read_csv(tmp_path / "_chart_data" / "unit-test.csv", parse_dates=["x"])
+    pd.testing.assert_frame_equal(written, frame, check_dtype=False)
+    line = glued["unit-test-source"].data
+    assert "{cite:p}`ap2025amassed,reuters2025overdue`" in line
+    assert "Data cut-off: 12 November 2025" in line
+    assert "{download}`Download the data shown (CSV) <_chart_data/unit-test.csv>`" in line
+    assert 'id="chart-unit-test"' in glued["unit-test"]._repr_mimebundle_()["text/html"]
+
+
+@pytest.mark.parametrize("kwargs,error", [
+    ({"name": "Bad Name"}, "lowercase"),
+    ({"name": "ok", "no_description": True}, "description"),
+])
+def test_show_refuses_incomplete_charts(tmp_path, monkeypatch, kwargs, error):
+    monkeypatch.chdir(tmp_path)
+    chart = _chart(_frame())
+    if kwargs.pop("no_description", False):
+        chart = alt.Chart(_frame()).mark_line().encode(x="x:T", y="y:Q").properties(title="t")
+    with pytest.raises(ValueError, match=error):
+        charts.show(chart, **kwargs)

@@ -1,0 +1,34 @@
+"""Notebooks are stored without outputs and read data only through the shared loader."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
+NOTEBOOKS = [nb for nb in NOTEBOOKS if ".ipynb_checkpoints" not in nb.parts]
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"{path.name} cell {i}: has outputs; strip them before committing"
+            assert cell.get("execution_count") is None, f"{path.name} cell {i}: has an execution count"
+        assert "execution" not in cell.get("metadata", {}), f"{path.name} cell {i}: has execution timings"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_data_read_only_through_the_loader(path):
+    """The build's cache follows what iranbook.load reads; a direct read would go stale."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"read_csv|read_json|open\(|data/", code), \
+        f"{path.name}: read data with iranbook.load(), not directly"
