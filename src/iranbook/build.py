@@ -12,6 +12,9 @@ Steps, each of which stops the build on failure before anything is published:
    pdflatex through latexmk;
 5. publish: ``_build/html`` and ``_build/pdf/book.pdf`` are replaced only now, so a failed
    build leaves the last good book in place.
+
+When the work folder's files (after step 3), the package and the declared build date are
+exactly those of the last published book, steps 4 and 5 are skipped: the book is current.
 """
 
 from __future__ import annotations
@@ -229,6 +232,15 @@ def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Pat
     return report
 
 
+def tree_digest(folder: Path, extra: str) -> str:
+    """A digest of every file under ``folder`` (names and contents) and ``extra``."""
+    h = hashlib.sha256(extra.encode())
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0" + sha256(p.read_bytes()).encode())
+    return h.hexdigest()
+
+
 # --------------------------------------------------------------------------- sphinx + latex
 
 
@@ -327,12 +339,24 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     log(f"notebooks: {len(report['executed'])} executed, {len(report['cached'])} from cache")
 
     env = build_env(root)
+    digest = tree_digest(stage, package_fingerprint(root) + env["SOURCE_DATE_EPOCH"] + f"pdf={pdf}")
+    stamp = work / "published.digest"
+    current = (output / "html" / "index.html").is_file() and (not pdf or (output / "pdf" / "book.pdf").is_file())
+    if current and stamp.is_file() and stamp.read_text() == digest:
+        report["seconds"] = round(time.monotonic() - started, 2)
+        report["rendered"] = False
+        (output / "build-report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
+        log(f"nothing changed since the published book; left it as it is ({report['seconds']} s)")
+        return report
+    stamp.unlink(missing_ok=True)
     sphinx(stage, out, "html", env)
     built_pdf = None
     if pdf:
         sphinx(stage, out, "latex", env)
         built_pdf = pdflatex(out / "_build" / "latex", env)
     publish(out / "_build" / "html", built_pdf, output)
+    stamp.write_text(digest)
+    report["rendered"] = True
     report["seconds"] = round(time.monotonic() - started, 2)
     (output / "build-report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
     log(f"published {output / 'html' / 'index.html'}" + (f" and {output / 'pdf' / 'book.pdf'}" if pdf else "")

@@ -4,7 +4,8 @@
   how and by whom it was published, URL and the date we accessed it (``urldate``);
 * the ``{chart}`` directive: a chart glued by :func:`iranbook.charts.show` as a numbered
   figure (label ``fig-<name>``) with the author's caption and, as its legend, the chart's
-  source line (citations, data cut-off, CSV download).
+  source line (citations, data cut-off, CSV download);
+* pages without sphinx-thebe's scripts (see :func:`drop_thebe`).
 """
 
 from __future__ import annotations
@@ -104,6 +105,20 @@ class ChartDirective(PasteFigureDirective):
         return super().run()
 
 
+def drop_thebe(app, pagename, templatename, context, doctree):
+    """Jupyter Book 1 always loads sphinx-thebe and includes its inline script twice, which throws
+    ("Identifier 'THEBE_JS_URL' has already been declared") and names a CDN. The book has no live
+    code cells, so thebe's scripts are left out of every page."""
+    scripts = context.get("script_files")
+    if scripts:
+        context["script_files"] = [
+            js for js in scripts
+            if "sphinx-thebe" not in str(getattr(js, "filename", js) or "")
+            and "THEBE_JS_URL" not in str(getattr(js, "attributes", {}).get("body", ""))
+        ]
+
+
 def setup(app):
     app.add_directive("chart", ChartDirective)
+    app.connect("html-page-context", drop_thebe, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,121 @@
+"""Caching that is never stale, and failed builds that leave the last good book in place.
+
+The tests run in order on one copy of the book, each building on the state the one before left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import copy_book, run_build
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, built_book):
+    """A copy of the already built book, outputs and caches included."""
+    dest = tmp_path_factory.mktemp("changes") / "book"
+    shutil.copytree(built_book, dest, symlinks=True)
+    # a second notebook that reads no data: it must never be re-executed by a data edit
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from iranbook.text import long_date\nlong_date(__import__('datetime').date(2025, 6, 13))")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, dest / "chapters" / "probe.ipynb")
+    return dest
+
+
+def report(book: Path) -> dict:
+    return json.loads((book / "_build" / "build-report.json").read_text())
+
+
+def published_digest(book: Path) -> str:
+    h = hashlib.sha256()
+    for folder in ("html", "pdf"):
+        for p in sorted((book / "_build" / folder).rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(book).as_posix().encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+def build_ok(book: Path, *extra: str) -> dict:
+    proc = run_build(book, *extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return report(book)
+
+
+def test_a_new_notebook_is_executed_once(book):
+    r = build_ok(book)
+    assert r["executed"] == ["chapters/probe.ipynb"]
+    assert r["cached"] == ["chapters/stockpile.ipynb"]
+
+
+def test_no_change_rebuild_executes_nothing(book):
+    before = published_digest(book)
+    r = build_ok(book)
+    assert r["executed"] == []
+    assert sorted(r["cached"]) == ["chapters/probe.ipynb", "chapters/stockpile.ipynb"]
+    assert r["rendered"] is False and r["seconds"] < 10
+    assert published_digest(book) == before
+
+
+def test_csv_edit_reexecutes_exactly_the_notebooks_that_read_it(book):
+    csv = book / "data" / "iaea_stockpile.csv"
+    csv.write_text(csv.read_text().replace(",440.9,", ",987.6,"))
+    r = build_ok(book)
+    assert r["executed"] == ["chapters/stockpile.ipynb"]
+    assert r["cached"] == ["chapters/probe.ipynb"]
+    assert r["rendered"] is True
+    page = (book / "_build" / "html" / "chapters" / "stockpile.html").read_text()
+    assert "987.6" in page and "440.9" not in page
+    import subprocess
+    pdf = subprocess.run(["pdftotext", str(book / "_build" / "pdf" / "book.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "987.6" in pdf
+
+
+def test_a_failing_notebook_fails_the_build_and_keeps_the_last_good_book(book):
+    before = published_digest(book)
+    path = book / "chapters" / "stockpile.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell('raise RuntimeError("deliberately broken")'))
+    nbformat.write(nb, path)
+    proc = run_build(book)
+    assert proc.returncode != 0
+    assert "chapters/stockpile.ipynb: code cell 3 of the notebook raised an error" in proc.stderr
+    assert "deliberately broken" in proc.stderr
+    assert "last good book" in proc.stderr
+    assert published_digest(book) == before
+    nb.cells.pop(2)
+    nbformat.write(nb, path)
+
+
+def test_invalid_data_stops_the_build_before_anything_is_published(book):
+    before = published_digest(book)
+    csv = book / "data" / "iaea_stockpile.csv"
+    good = csv.read_text()
+    csv.write_text(good.replace(",987.6,", ",-3,"))
+    proc = run_build(book)
+    assert proc.returncode != 0
+    assert "data/iaea_stockpile.csv row 4, column kg_u: -3 is below the minimum 0" in proc.stderr
+    assert published_digest(book) == before
+    csv.write_text(good)
+
+
+def test_a_sphinx_warning_fails_the_build(book):
+    before = published_digest(book)
+    intro = book / "intro.md"
+    good = intro.read_text()
+    intro.write_text(good + "\nSee {cite:p}`no_such_source_2099`.\n")
+    proc = run_build(book)
+    assert proc.returncode != 0
+    assert "no_such_source_2099" in proc.stderr
+    assert published_digest(book) == before
+    intro.write_text(good)
+    build_ok(book)  # and it recovers

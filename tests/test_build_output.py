@@ -1,0 +1,250 @@
+"""Tests on a real build (HTML and PDF) of a fresh copy of the book."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import pytest
+import yaml
+
+from conftest import ROOT, serve
+from iranbook import data
+from iranbook.build import book_sources
+
+pytestmark = pytest.mark.build
+
+
+def html_pages(root: Path) -> list[Path]:
+    site = root / "_build" / "html"
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def chapter_title(file: str) -> str:
+    path = next(ROOT.glob(file + ".*"))
+    if path.suffix == ".ipynb":
+        text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
+    else:
+        text = path.read_text()
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+def pdf_text(root: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(root / "_build" / "pdf" / "book.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out)
+
+
+def executed_charts(root: Path) -> dict[str, dict]:
+    """Chart name -> Vega-Lite spec, from the executed notebooks' glued outputs."""
+    found = {}
+    for nb_path in (root / "_build" / ".work" / "src").rglob("*.ipynb"):
+        for cell in json.loads(nb_path.read_text())["cells"]:
+            for out in cell.get("outputs", []):
+                name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+                html_out = out.get("data", {}).get("text/html", "")
+                if name and "iranbook-chart" in "".join(html_out):
+                    text = "".join(html_out)
+                    spec = text.split('type="application/json"', 1)[1].split(">", 1)[1].split("</script>", 1)[0]
+                    found[name] = json.loads(spec)
+    return found
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+def test_site_and_pdf_exist(built_book):
+    assert (built_book / "_build" / "html" / "index.html").is_file()
+    assert (built_book / "_build" / "pdf" / "book.pdf").stat().st_size > 10_000
+    for file in toc_files():
+        assert (built_book / "_build" / "html" / (file + ".html")).is_file(), file
+
+
+def test_every_chart_draws_and_nothing_leaves_the_site(built_book, browser):
+    site = built_book / "_build" / "html"
+    charts_seen = 0
+    with serve(site) as base:
+        for page_path in html_pages(built_book):
+            page = browser.new_page()
+            outside, errors = [], []
+            page.on("request", lambda r: outside.append(r.url)
+                    if not (r.url.startswith(base) or r.url.startswith("data:") or r.url.startswith("blob:")) else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            url = base + page_path.relative_to(site).as_posix()
+            page.goto(url, wait_until="networkidle")
+            boxes = page.locator(".iranbook-chart")
+            for i in range(boxes.count()):
+                box = boxes.nth(i)
+                box.locator(".iranbook-chart-live svg.marks").wait_for(timeout=15_000)
+                assert box.locator(".iranbook-chart-static").count() == 0, f"{url}: static fallback left in place"
+                charts_seen += 1
+            assert outside == [], f"{url} requested outside the site: {outside}"
+            assert errors == [], f"{url}: JavaScript errors {errors}"
+            page.close()
+    assert charts_seen >= 1
+
+
+def test_chart_tooltip_shows_values(built_book, browser):
+    site = built_book / "_build" / "html"
+    with serve(site) as base:
+        page = browser.new_page()
+        page.goto(base + "chapters/stockpile.html", wait_until="networkidle")
+        live = page.locator("#chart-stockpile-60 .iranbook-chart-live svg.marks")
+        live.wait_for()
+        point = page.locator("#chart-stockpile-60 .iranbook-chart-live path[aria-roledescription='point']").last
+        point.hover(force=True)
+        page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+        assert "kg of uranium" in page.inner_text("#vg-tooltip-element")
+        page.close()
+
+
+def test_every_glued_chart_is_placed_with_source_line_and_csv(built_book):
+    site = built_book / "_build" / "html"
+    specs = executed_charts(built_book)
+    assert specs
+    all_html = {p: p.read_text() for p in html_pages(built_book)}
+    for name in specs:
+        pages = [p for p, text in all_html.items() if f'id="chart-{name}"' in text]
+        assert len(pages) == 1, f"chart {name} appears on {len(pages)} pages (place it with ```{{chart}} {name}```)"
+        text = all_html[pages[0]]
+        figure = text.split(f'id="chart-{name}"', 1)[1].split("</figure>", 1)[0]
+        assert "Source:" in figure and "Data cut-off:" in figure
+        link = re.search(r'href="([^"]*_downloads/[^"]*/' + re.escape(name) + r'\.csv)"', figure)
+        assert link, f"chart {name}: no CSV download link"
+        served = (pages[0].parent / unquote(link.group(1))).resolve()
+        executed = next((built_book / "_build" / ".work" / "src").rglob(f"_chart_data/{name}.csv"))
+        assert served.read_bytes() == executed.read_bytes()
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("name"):
+            self.ids.add(attrs["name"])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.links.append(attrs[key])
+
+
+def test_internal_links_and_anchors_resolve(built_book):
+    site = built_book / "_build" / "html"
+    parsed = {}
+    for page in site.rglob("*.html"):  # _static holds the theme's templates, not pages
+        if "_static" in page.relative_to(site).parts:
+            continue
+        p = _Links()
+        p.feed(page.read_text())
+        parsed[page.resolve()] = p
+    broken = []
+    for page, p in parsed.items():
+        for link in p.links:
+            if urlparse(link).scheme or link.startswith("//"):
+                continue
+            target, fragment = urldefrag(link)
+            path = (page.parent / unquote(target.split("?")[0])).resolve() if target else page
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.exists():
+                broken.append(f"{page.relative_to(site.resolve())}: {link}")
+            elif fragment and path in parsed and unquote(fragment) not in parsed[path].ids:
+                broken.append(f"{page.relative_to(site.resolve())}: #{fragment} not in {path.name}")
+    assert broken == []
+
+
+def test_citations_resolve_in_html(built_book):
+    """Every cited source is listed on the bibliography page, with its URL."""
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "references.bib"))
+    page = (built_book / "_build" / "html" / "bibliography.html").read_text()
+    for key in cite_keys_in_sources():
+        assert f'href="{bib.entries[key].fields["url"].replace("&", "&amp;")}"' in page, key
+
+
+# ------------------------------------------------------------------------------ PDF
+
+
+def _plain_quotes(text: str) -> str:
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
+def test_pdf_has_every_chapter_title(built_book):
+    text = _plain_quotes(pdf_text(built_book)).upper()
+    for file in toc_files():
+        assert _plain_quotes(chapter_title(file)).upper() in text, file
+
+
+def test_pdf_has_resolved_citations_and_bibliography(built_book):
+    text = pdf_text(built_book)
+    assert re.search(r"\[Associated Press, \d{1,2} \w{3} \d{4}", text)
+    assert "[?]" not in text
+    assert "Accessed 23 November 2026" in text
+
+
+def test_pdf_charts_are_vector_with_text(built_book):
+    text = pdf_text(built_book)
+    for name, spec in executed_charts(built_book).items():
+        axis_titles = [enc.get("title") for enc in spec.get("encoding", {}).values() if isinstance(enc, dict)]
+        axis_titles = [t for t in axis_titles if isinstance(t, str)]
+        assert axis_titles, name
+        for title in axis_titles:
+            assert title in text, f"chart {name}: axis title {title!r} not found as text in the PDF"
+
+
+def test_pdf_pages_render(built_book, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(built_book / "_build" / "pdf" / "book.pdf"),
+                    str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) >= 4
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+def cite_keys_in_sources() -> set[str]:
+    keys = set()
+    texts = []
+    for rel in book_sources(ROOT):  # what the build reads (README.md is not part of the book)
+        if rel.suffix == ".md":
+            texts.append((ROOT / rel).read_text())
+        elif rel.suffix == ".ipynb":
+            texts += ["".join(c["source"]) for c in json.loads((ROOT / rel).read_text())["cells"]]
+    for text in texts:
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
+            keys.update(k.strip() for k in group.split(","))
+    return keys
+
+
+def test_every_cite_key_is_in_references_bib():
+    keys = cite_keys_in_sources()
+    assert keys, "no citations found"
+    assert keys <= data.bib_keys(ROOT), sorted(keys - data.bib_keys(ROOT))
+
+
+def test_every_bib_entry_has_url_urldate_publisher_tier():
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "references.bib"))
+    for key, entry in bib.entries.items():
+        f = entry.fields
+        assert f.get("url", "").startswith("http"), key
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.get("urldate", "")), key
+        assert f.get("publisher") or f.get("organization"), key
+        assert f.get("tier") in ("primary", "established", "other"), key
