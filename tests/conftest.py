@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from iranbook.build import book_sources  # noqa: E402
+from iranbook.build import copy_sources  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -24,14 +23,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def copy_book(dest: Path) -> Path:
-    """A copy of the book's sources (what git tracks that the build reads), without outputs."""
-    for rel in book_sources(ROOT) + [Path("requirements.txt")]:
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / rel, target)
-    shutil.copytree(ROOT / "src" / "iranbook", dest / "src" / "iranbook",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return dest
+    """A copy of the book's sources, without outputs."""
+    return copy_sources(ROOT, dest)
 
 
 def run_build(root: Path, *extra: str) -> subprocess.CompletedProcess:

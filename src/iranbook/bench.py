@@ -8,21 +8,13 @@ with ``jupyter nbconvert --execute`` (no Sphinx, no cache).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .build import book_sources
-
-
-def _copy(root: Path, dest: Path) -> None:
-    for rel in book_sources(root) + [Path("requirements.txt")]:
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / rel, dest / rel)
-    shutil.copytree(root / "src" / "iranbook", dest / "src" / "iranbook", ignore=shutil.ignore_patterns("__pycache__"))
+from .build import copy_sources
 
 
 def _timed(cmd: list[str], cwd: Path) -> float:
@@ -56,7 +48,7 @@ def main() -> int:
     build = [sys.executable, "-m", "iranbook.build", "--root"]
     with tempfile.TemporaryDirectory(prefix="iranbook-bench-") as tmp:
         book = Path(tmp) / "book"
-        _copy(root, book)
+        copy_sources(root, book)
         results = [("cold build (HTML + PDF, empty cache)", _timed(build + [str(book)], book))]
         results.append(("rebuild, nothing changed", _timed(build + [str(book)], book)))
         edited = _edit_one_value(book)

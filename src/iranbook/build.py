@@ -73,6 +73,15 @@ def book_sources(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def copy_sources(root: Path, dest: Path) -> Path:
+    """Copy the book (its sources, requirements and package) to ``dest``, without any output."""
+    for rel in book_sources(root) + [Path("requirements.txt")]:
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / rel, dest / rel)
+    shutil.copytree(root / "src" / "iranbook", dest / "src" / "iranbook", ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
 def write_if_changed(path: Path, content: bytes) -> bool:
     """Write ``content`` unless the file already holds it (keeping its mtime for Sphinx)."""
     if path.is_file() and path.read_bytes() == content:

@@ -138,9 +138,6 @@ class _Field:
         return cls(spec["name"], spec.get("type", "string"), spec.get("constraints", {}), spec.get("role"))
 
 
-_ACTIVE_MARKUP = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|link|meta)\b|\bon\w+\s*=|javascript:", re.I)
-
-
 def _parse_cell(field: _Field, raw: str):
     """Return (value, error). ``value`` is None for an empty cell."""
     if raw == "":
@@ -194,8 +191,6 @@ def _check_cell(field: _Field, raw: str, value, keys: set[str]) -> list[str]:
         errors.append(f"{raw!r} does not match the pattern {c['pattern']}")
     if "maxLength" in c and len(raw) > c["maxLength"]:
         errors.append(f"the text is {len(raw)} characters long, more than the maximum {c['maxLength']}")
-    if field.type == "string" and field.role != "markup" and _ACTIVE_MARKUP.search(raw):
-        errors.append(f"{raw[:60]!r} contains HTML or script markup, which data fields may not hold")
     if field.role == "sources":
         cited = [k.strip() for k in raw.split(SOURCE_SEPARATOR)]
         if any(not k for k in cited):
