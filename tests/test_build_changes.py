@@ -101,9 +101,10 @@ def test_invalid_data_stops_the_build_before_anything_is_published(book):
     csv = book / "data" / "iaea_stockpile.csv"
     good = csv.read_text()
     csv.write_text(good.replace(",987.6,", ",-3,"))
+    line = next(n for n, text in enumerate(good.splitlines(), start=1) if ",987.6," in text)
     proc = run_build(book)
     assert proc.returncode != 0
-    assert "data/iaea_stockpile.csv row 4, column kg_u: -3 is below the minimum 0" in proc.stderr
+    assert f"data/iaea_stockpile.csv row {line}, column kg_u: -3 is below the minimum 0" in proc.stderr
     assert published_digest(book) == before
     csv.write_text(good)
 

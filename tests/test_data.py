@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,12 +41,16 @@ def book(tmp_path):
     return tmp_path
 
 
-def _edit(book: Path, row: int, column: str, value: str) -> None:
-    """Set one cell of data/iaea_stockpile.csv (row = line number, header = 1)."""
-    path = book / "data" / "iaea_stockpile.csv"
+def _edit_table(book: Path, name: str, row: int, column: str, value: str) -> None:
+    """Set one cell of data/<name>.csv (row = line number, header = 1)."""
+    path = book / "data" / f"{name}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[row - 2, column] = value
     frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def _edit(book: Path, row: int, column: str, value: str) -> None:
+    _edit_table(book, "iaea_stockpile", row, column, value)
 
 
 def _error(book: Path) -> str:
@@ -65,7 +70,11 @@ def _error(book: Path) -> str:
     ("level", "up to 90%", "row 3, column level: 'up to 90%' is not one of the allowed values"),
     ("sources", "nosuchkey2025", "row 3, column sources: source key 'nosuchkey2025' is not in references.bib"),
     ("sources", "ap2025amassed;", "row 3, column sources: 'ap2025amassed;' has an empty source key"),
-    ("id", "2025-02-08-60", "row 3, column id: '2025-02-08-60' repeats row 2"),
+    ("id", "2019-08-19-total", "row 3, column id: '2019-08-19-total' repeats row 2"),
+    ("as_of", "2030-01-01", "row 3, column as_of: 2030-01-01 is after the data cut-off"),
+    ("as_of_precision", "month", "row 3, column as_of: 2019-11-03 is known only to the month (as_of_precision), "
+                                 "so it must be stored as the 1st of the month"),
+    ("verification", "checked", "row 3, column verification: 'checked' is not one of the allowed values"),
 ])
 def test_bad_cell(book, column, value, expected):
     _edit(book, 3, column, value)
@@ -83,7 +92,7 @@ def test_markup_in_a_text_field_is_data_not_an_error(book):
 def test_wrong_column_set(book):
     path = book / "data" / "iaea_stockpile.csv"
     lines = path.read_text().splitlines()
-    lines[0] = lines[0].replace("kg_u", "kilograms")
+    lines[0] = ",".join("kilograms" if c == "kg_u" else c for c in lines[0].split(","))
     path.write_text("\n".join(lines) + "\n")
     message = _error(book)
     assert "data/iaea_stockpile.csv row 1: the columns are" in message
@@ -92,8 +101,10 @@ def test_wrong_column_set(book):
 
 def test_short_row(book):
     path = book / "data" / "iaea_stockpile.csv"
-    path.write_text(path.read_text() + "2025-09-01-60,2025-09-01\n")
-    assert "data/iaea_stockpile.csv row 5: 2 values, expected 6" in _error(book)
+    text = path.read_text()
+    path.write_text(text + "2025-09-01-60,2025-09-01\n")
+    line = len(text.splitlines()) + 1
+    assert f"data/iaea_stockpile.csv row {line}: 2 values, expected 9" in _error(book)
 
 
 def test_non_utf8_bytes(book):
@@ -121,3 +132,136 @@ def test_cli_exit_code(book, monkeypatch, capsys):
     _edit(book, 2, "kg_u", "-1")
     assert data.main() == 1
     assert "data/iaea_stockpile.csv row 2, column kg_u: -1 is below the minimum 0" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the other tables
+
+
+def _table_error(book: Path) -> str:
+    with pytest.raises(data.DataError) as info:
+        data.validate_all(book)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("name,column,value,expected", [
+    ("timeline", "actors", "US;Frnace", "row 2, column actors: 'Frnace' is not a known value"),
+    ("timeline", "actors", "US;;Iran", "row 2, column actors: 'US;;Iran' has an empty item"),
+    ("timeline", "category", "economy", "row 2, column category: 'economy' is not one of the allowed values"),
+    ("timeline", "date_precision", "year", "row 2, column date: 1957-03-05 is known only to the year"),
+    ("timeline", "date", "2026-12-31", "row 2, column date: 2026-12-31 is after the data cut-off 2026-06-22"),
+    ("timeline", "resolution", "1999", "row 2, column resolution: '1999' is not an id in the dataset 'un_resolutions'"),
+    ("timeline", "description", "x" * 5000, "row 2, column description: the text is 5000 characters long"),
+    ("un_resolutions", "votes_for", "16", "row 2, column votes_for: 16 is above the maximum 15"),
+    ("un_resolutions", "against", "Qatar;Atlantis", "row 2, column against: 'Atlantis' is not a known value"),
+    ("un_resolutions", "adopted", "yes", "row 2, column adopted: 'yes' is not true or false"),
+    ("discrepancies", "record", "1800-01-01-a", "row 2, column record: '1800-01-01-a' is not an id in the dataset 'timeline'"),
+    ("discrepancies", "assessment", "maybe", "row 2, column assessment: 'maybe' is not one of the allowed values"),
+])
+def test_bad_cell_in_other_tables(book, name, column, value, expected):
+    _edit_table(book, name, 2, column, value)
+    message = _table_error(book)
+    assert f"data/{name}.csv {expected}" in message, message
+
+
+def test_markup_and_control_characters_in_timeline_are_data(book):
+    text = "<script>alert(1)</script> {x} \\ 100% $5 `code`"
+    _edit_table(book, "timeline", 2, "description", text)
+    data.validate_all(book)
+    assert data.load("timeline", book)["description"].iloc[0] == text
+
+
+def test_timeline_covers_1957_to_cutoff_with_every_category():
+    frame = data.load("timeline", ROOT)
+    assert len(frame) >= 150
+    assert frame["date"].min().year == 1957
+    assert frame["date"].max().year == data.cutoff(ROOT).year
+    assert set(frame["category"].cat.categories) == set(frame["category"].unique())
+
+
+def test_un_resolutions_complete_and_votes_add_up():
+    frame = data.load("un_resolutions", ROOT)
+    adopted = set(frame.loc[frame["kind"] == "resolution", "id"])
+    assert adopted == {"1696", "1737", "1747", "1803", "1835", "1929", "2231"}
+    assert (frame["kind"] == "draft").sum() == 2 and not frame.loc[frame["kind"] == "draft", "adopted"].any()
+    for row in frame.itertuples():
+        assert row.votes_for + row.votes_against + row.votes_abstaining == 15, row.id
+        for column, count in (("against", row.votes_against), ("abstaining", row.votes_abstaining)):
+            listed = getattr(row, column)
+            if count and listed is not pd.NA:
+                assert len(str(listed).split(";")) == count, (row.id, column)
+    assert frame.set_index("id").loc["1803", "abstaining"] == "Indonesia"
+
+
+def test_stockpile_series_from_2019_by_level_with_limits_and_flags():
+    frame = data.load("iaea_stockpile", ROOT)
+    assert frame["as_of"].min().year == 2019
+    assert {"up to 5%", "up to 20%", "up to 60%", "total"} <= set(frame["level"].unique())
+    totals = frame[frame["level"] == "total"]
+    assert (totals["jcpoa_limit_kg_u"] == 202.8).all()
+    assert (frame.loc[frame["level"].isin(["up to 20%", "up to 60%"]), "jcpoa_limit_kg_u"] == 0).all()
+    assert "unverified" in set(frame["verification"])
+
+
+def test_discrepancies_keep_every_version_with_a_source():
+    frame = data.load("discrepancies", ROOT)
+    per_topic = frame.groupby("topic_id").size()
+    assert (per_topic >= 2).all(), per_topic[per_topic < 2]
+    assert (frame.groupby("topic_id")["assessment"].apply(lambda a: "adopted" in set(a))).all()
+
+
+def test_every_bib_entry_has_url_urldate_publisher_tier():
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "references.bib"))
+    urls = {}
+    for key, entry in bib.entries.items():
+        f = entry.fields
+        if f.get("keywords") == "seed":
+            assert (ROOT.parent / f["file"]).is_file(), key
+        else:
+            assert re.fullmatch(r"https?://[^\s]+", f.get("url", "")), key
+            assert f["url"] not in urls, f"{key} repeats the URL of {urls.get(f['url'])}"
+            urls[f["url"]] = key
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.get("urldate", "")), key
+        assert f.get("publisher") or f.get("organization"), key
+        assert f.get("tier") in ("primary", "established", "other"), key
+
+
+def test_catalogue_is_up_to_date(monkeypatch):
+    from iranbook import catalogue
+
+    monkeypatch.setenv("IRANBOOK_ROOT", str(ROOT))
+    assert catalogue.main(["--check"]) == 0, "run: python -m iranbook.catalogue"
+
+
+def test_catalogue_check_fails_when_data_changes(book, monkeypatch):
+    from iranbook import catalogue
+
+    monkeypatch.setenv("IRANBOOK_ROOT", str(book))
+    shutil.copyfile(ROOT / "data" / "README.md", book / "data" / "README.md")
+    assert catalogue.main(["--check"]) == 0
+    path = book / "data" / "timeline.csv"
+    path.write_text("\n".join(path.read_text().splitlines()[:-1]) + "\n")
+    assert catalogue.main(["--check"]) == 1
+
+
+def test_frictionless_validates_the_package(tmp_path):
+    """The package is a valid Frictionless Data Package, checked by frictionless itself."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("frictionless")
+    run = subprocess.run([str(exe), "validate", "--json", "data/datapackage.json"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_frictionless_catches_a_bad_foreign_key(book):
+    import subprocess
+    import sys
+
+    _edit_table(book, "timeline", 2, "resolution", "1999")
+    exe = Path(sys.executable).with_name("frictionless")
+    run = subprocess.run([str(exe), "validate", "data/datapackage.json"], cwd=book,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0 and "foreign" in run.stdout.lower(), run.stdout[-2000:]

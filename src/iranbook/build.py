@@ -255,7 +255,8 @@ def tree_digest(folder: Path, extra: str) -> str:
 
 def run(cmd: list[str], what: str, cwd: Path | None = None, env: dict | None = None) -> None:
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          encoding="utf-8", errors="replace")  # TeX logs are not always UTF-8
     if proc.returncode != 0:
         raise BuildError(f"{what} failed (exit {proc.returncode}):\n{_tail(proc.stdout)}")
     log(f"{what}: {time.monotonic() - started:.1f} s")

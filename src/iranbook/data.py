@@ -31,6 +31,7 @@ import pandas as pd
 PACKAGE_FILE = "datapackage.json"
 BIB_FILE = "references.bib"
 SOURCE_SEPARATOR = ";"
+_LINE = "__line__"  # key under which a parsed row keeps its line number in the CSV
 
 
 class DataError(ValueError):
@@ -114,6 +115,42 @@ def bib_keys(root: Path | None = None) -> set[str]:
     return set(_bib_keys_of(_read_bytes(root / BIB_FILE)))
 
 
+def bib_entries(root: Path | None = None) -> dict[str, dict[str, str]]:
+    """Each references.bib entry's ``publisher`` and ``tier`` (primary, established or other), by key."""
+    root = root or book_root()
+    text = _read_bytes(root / BIB_FILE).decode("utf-8")
+    entries = {}
+    for block in re.split(r"(?m)^\s*@", text)[1:]:
+        head = re.match(r"(\w+)\s*\{\s*([^,\s]+)\s*,", block)
+        if not head or head.group(1).lower() in ("comment", "string", "preamble"):
+            continue
+        fields = dict(re.findall(r"(?m)^\s*(publisher|tier)\s*=\s*\{(.*)\},?\s*$", block))
+        entries[head.group(2)] = fields
+    return entries
+
+
+def corroboration(frame: pd.DataFrame, root: Path | None = None, column: str = "sources") -> pd.Series:
+    """How each row meets the book's sourcing rule (one primary source, or two independent reputable ones).
+
+    ``primary``: at least one primary source. ``two independent``: established sources from at least
+    two different publishers (wire copy counts under the agency that wrote it). ``single``: one
+    established publisher only. ``other only``: no primary or established source.
+    """
+    entries = bib_entries(root)
+
+    def judge(cell) -> str:
+        keys = [k.strip() for k in str(cell).split(SOURCE_SEPARATOR) if k.strip()]
+        tiers = [entries.get(k, {}).get("tier") for k in keys]
+        if "primary" in tiers:
+            return "primary"
+        publishers = {entries[k].get("publisher") for k in keys if entries.get(k, {}).get("tier") == "established"}
+        return "two independent" if len(publishers) >= 2 else "single" if publishers else "other only"
+
+    levels = ["primary", "two independent", "single", "other only"]
+    return pd.Series(pd.Categorical(frame[column].map(judge), categories=levels, ordered=True),
+                     index=frame.index, name="corroboration")
+
+
 _BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
 
 
@@ -132,10 +169,13 @@ class _Field:
     type: str
     constraints: dict
     role: str | None  # "sources" for the column of citation keys
+    list_of: dict | None  # {"delimiter": ";", "enum": [...]}: a list of known items in one cell
+    precision_field: str | None  # for a date: the column saying whether it is known to the day, month or year
 
     @classmethod
     def of(cls, spec: dict) -> "_Field":
-        return cls(spec["name"], spec.get("type", "string"), spec.get("constraints", {}), spec.get("role"))
+        return cls(spec["name"], spec.get("type", "string"), spec.get("constraints", {}), spec.get("role"),
+                   spec.get("listOf"), spec.get("precisionField"))
 
 
 def _parse_cell(field: _Field, raw: str):
@@ -187,7 +227,15 @@ def _check_cell(field: _Field, raw: str, value, keys: set[str]) -> list[str]:
         errors.append(f"{raw} is above the maximum {c['maximum']}")
     if "enum" in c and raw not in c["enum"]:
         errors.append(f"{raw!r} is not one of the allowed values: {', '.join(map(str, c['enum']))}")
-    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+    if field.list_of:
+        sep = field.list_of.get("delimiter", SOURCE_SEPARATOR)
+        allowed = field.list_of.get("enum", [])
+        items = raw.split(sep)
+        if any(not i.strip() for i in items):
+            errors.append(f"{raw!r} has an empty item (items are separated by '{sep}')")
+        errors += [f"{i!r} is not a known value (allowed: {', '.join(allowed)})"
+                   for i in items if i.strip() and allowed and i not in allowed]
+    elif "pattern" in c and not re.fullmatch(c["pattern"], raw):
         errors.append(f"{raw!r} does not match the pattern {c['pattern']}")
     if "maxLength" in c and len(raw) > c["maxLength"]:
         errors.append(f"the text is {len(raw)} characters long, more than the maximum {c['maxLength']}")
@@ -205,7 +253,26 @@ def _coerce(field: _Field, bound):
     return _dt.date.fromisoformat(bound) if field.type == "date" else bound
 
 
-def _validate_resource(res: dict, root: Path, keys: set[str]) -> tuple[list[dict], list[str]]:
+_PRECISION_FIRST = {"month": lambda d: d.day == 1, "year": lambda d: (d.month, d.day) == (1, 1)}
+
+
+def _check_date(field: _Field, value: _dt.date, row: dict, limit: _dt.date | None) -> list[str]:
+    """A date may not lie after the data cut-off, and must be stored as the first day of its month or year
+    when its precision column says it is known only to the month or year."""
+    errors = []
+    if limit is not None and value > limit:
+        errors.append(f"{value.isoformat()} is after the data cut-off {limit.isoformat()} "
+                      f"(data/{PACKAGE_FILE}, 'cutoff'); nothing past the cut-off may be asserted")
+    precision = row.get(field.precision_field) if field.precision_field else None
+    if precision in _PRECISION_FIRST and not _PRECISION_FIRST[precision](value):
+        first = "1st of the month" if precision == "month" else "1 January"
+        errors.append(f"{value.isoformat()} is known only to the {precision} ({field.precision_field}), "
+                      f"so it must be stored as the {first}")
+    return errors
+
+
+def _validate_resource(res: dict, root: Path, keys: set[str],
+                       limit: _dt.date | None = None) -> tuple[list[dict], list[str]]:
     """Parse and check one table; return (typed rows, problems)."""
     path = root / "data" / res["path"]
     shown = _display(path, root)
@@ -254,7 +321,7 @@ def _validate_resource(res: dict, root: Path, keys: set[str]) -> tuple[list[dict
         if len(cells) != len(names):
             problems.append(f"{shown} row {line}: {len(cells)} values, expected {len(names)} ({','.join(names)})")
             continue
-        row = {}
+        row = {_LINE: line}
         for field, cell in zip(fields, cells):
             value, err = _parse_cell(field, cell)
             errs = [err] if err else _check_cell(field, cell, value, keys)
@@ -265,6 +332,11 @@ def _validate_resource(res: dict, root: Path, keys: set[str]) -> tuple[list[dict
                 if first != line:
                     problems.append(f"{shown} row {line}, column {field.name}: {cell!r} repeats row {first}; "
                                     "values must be unique")
+        for field in fields:
+            value = row[field.name]
+            if field.type == "date" and value is not None:
+                problems.extend(f"{shown} row {line}, column {field.name}: {e}"
+                                for e in _check_date(field, value, row, limit))
         if pk:
             key = tuple(row[k] for k in pk)
             first = seen_keys.setdefault(key, line)
@@ -278,12 +350,75 @@ def _validate_resource(res: dict, root: Path, keys: set[str]) -> tuple[list[dict
 def validate_all(root: Path | None = None) -> None:
     """Check every table of the data package; raise :class:`DataError` listing every problem."""
     root = root or book_root()
-    keys = bib_keys(root)
-    problems = []
-    for res in package(root)["resources"]:
-        problems += _validate_resource(res, root, keys)[1]
+    problems = _validate_package(root)[1]
     if problems:
         raise DataError(problems)
+
+
+def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, list[dict]], list[str]]:
+    """Check the tables and the links between them; return (rows by table, problems).
+
+    With ``only``, check that table and the tables it links to (so a notebook loading one
+    dataset reads, and depends on, just those files).
+    """
+    pkg = package(root)
+    keys = bib_keys(root)
+    limit = _dt.date.fromisoformat(pkg["cutoff"])
+    resources = pkg["resources"]
+    if only is not None:
+        res = resource(only, root)
+        linked = {fk["reference"]["resource"] for fk in res["schema"].get("foreignKeys", [])}
+        if any(f.get("referencesDatasetIn") for f in res["schema"]["fields"]):
+            linked = {r["name"] for r in resources}
+        resources = [r for r in resources if r["name"] == only or r["name"] in linked]
+    tables: dict[str, list[dict]] = {}
+    problems: list[str] = []
+    for res in resources:
+        rows, errs = _validate_resource(res, root, keys, limit)
+        tables[res["name"]] = rows
+        problems += errs
+    for res in resources:
+        if only is None or res["name"] == only:
+            problems += _check_links(res, tables, root)
+    return tables, problems
+
+
+def _ids(table: list[dict], field: str) -> set:
+    return {row[field] for row in table if row.get(field) is not None}
+
+
+def _check_links(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:
+    """Foreign keys (``foreignKeys``) and rows naming the dataset they concern (``referencesDatasetIn``)."""
+    shown = _display(root / "data" / res["path"], root)
+    rows = tables.get(res["name"], [])
+    problems = []
+    schema = res["schema"]
+    for fk in schema.get("foreignKeys", []):
+        (local,), ref = fk["fields"], fk["reference"]
+        target, (target_field,) = ref["resource"], ref["fields"]
+        known = _ids(tables.get(target, []), target_field)
+        for line, row in enumerate(rows, start=2):
+            value = row.get(local)
+            if value is not None and value not in known:
+                problems.append(f"{shown} row {_line_of(row, line)}, column {local}: {value!r} is not an id in "
+                                f"the dataset {target!r} (column {target_field})")
+    primary = {r["name"]: (r["schema"].get("primaryKey") or ["id"])[0] for r in package(root)["resources"]}
+    for spec in schema["fields"]:
+        via = spec.get("referencesDatasetIn")
+        if not via:
+            continue
+        for line, row in enumerate(rows, start=2):
+            value, dataset = row.get(spec["name"]), row.get(via)
+            if value is None or dataset not in tables:
+                continue
+            if value not in _ids(tables[dataset], primary[dataset]):
+                problems.append(f"{shown} row {_line_of(row, line)}, column {spec['name']}: {value!r} is not an id "
+                                f"in the dataset {dataset!r} named in column {via}")
+    return problems
+
+
+def _line_of(row: dict, default: int) -> int:
+    return row.get(_LINE, default)
 
 
 def load(name: str, root: Path | None = None) -> pd.DataFrame:
@@ -295,9 +430,10 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     """
     root = root or book_root()
     res = resource(name, root)
-    rows, problems = _validate_resource(res, root, bib_keys(root))
+    tables, problems = _validate_package(root, only=name)
     if problems:
         raise DataError(problems)
+    rows = tables[name]
     fields = [_Field.of(f) for f in res["schema"]["fields"]]
     frame = pd.DataFrame(rows, columns=[f.name for f in fields])
     for f in fields:
