@@ -219,7 +219,7 @@ def test_every_bib_entry_has_url_urldate_publisher_tier():
         if f.get("keywords") == "seed":
             assert (ROOT.parent / f["file"]).is_file(), key
         else:
-            assert re.fullmatch(r"https?://[^\s]+", f.get("url", "")), key
+            assert re.fullmatch(r"https?://[!-~]+", f.get("url", "")), f"{key}: the URL must be printable ASCII"
             assert f["url"] not in urls, f"{key} repeats the URL of {urls.get(f['url'])}"
             urls[f["url"]] = key
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.get("urldate", "")), key
