@@ -53,27 +53,28 @@ def build_ok(book: Path, *extra: str) -> dict:
 def test_a_new_notebook_is_executed_once(book):
     r = build_ok(book)
     assert r["executed"] == ["chapters/probe.ipynb"]
-    assert r["cached"] == ["chapters/stockpile.ipynb"]
+    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/stockpile.ipynb"]
 
 
 def test_no_change_rebuild_executes_nothing(book):
     before = published_digest(book)
     r = build_ok(book)
     assert r["executed"] == []
-    assert sorted(r["cached"]) == ["chapters/probe.ipynb", "chapters/stockpile.ipynb"]
+    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/probe.ipynb", "chapters/stockpile.ipynb"]
     assert r["rendered"] is False and r["seconds"] < 10
     assert published_digest(book) == before
 
 
 def test_csv_edit_reexecutes_exactly_the_notebooks_that_read_it(book):
-    csv = book / "data" / "iaea_stockpile.csv"
-    csv.write_text(csv.read_text().replace(",440.9,", ",987.6,"))
+    """The UN resolutions are read by the history chapter only; the stockpile chapter stays cached."""
+    csv = book / "data" / "un_resolutions.csv"
+    csv.write_text(csv.read_text().replace("endorses the six powers' proposals.", "endorses the six powers' proposals 987.6."))
     r = build_ok(book)
-    assert r["executed"] == ["chapters/stockpile.ipynb"]
-    assert r["cached"] == ["chapters/probe.ipynb"]
+    assert r["executed"] == ["chapters/history.ipynb"]
+    assert sorted(r["cached"]) == ["chapters/probe.ipynb", "chapters/stockpile.ipynb"]
     assert r["rendered"] is True
-    page = (book / "_build" / "html" / "chapters" / "stockpile.html").read_text()
-    assert "987.6" in page and "440.9" not in page
+    page = (book / "_build" / "html" / "chapters" / "history.html").read_text()
+    assert "987.6" in page
     import subprocess
     pdf = subprocess.run(["pdftotext", str(book / "_build" / "pdf" / "book.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
@@ -100,8 +101,8 @@ def test_invalid_data_stops_the_build_before_anything_is_published(book):
     before = published_digest(book)
     csv = book / "data" / "iaea_stockpile.csv"
     good = csv.read_text()
-    csv.write_text(good.replace(",987.6,", ",-3,"))
-    line = next(n for n, text in enumerate(good.splitlines(), start=1) if ",987.6," in text)
+    csv.write_text(good.replace(",440.9,", ",-3,"))
+    line = next(n for n, text in enumerate(good.splitlines(), start=1) if ",440.9," in text)
     proc = run_build(book)
     assert proc.returncode != 0
     assert f"data/iaea_stockpile.csv row {line}, column kg_u: -3 is below the minimum 0" in proc.stderr

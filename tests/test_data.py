@@ -265,3 +265,24 @@ def test_frictionless_catches_a_bad_foreign_key(book):
     run = subprocess.run([str(exe), "validate", "data/datapackage.json"], cwd=book,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode != 0 and "foreign" in run.stdout.lower(), run.stdout[-2000:]
+
+
+def test_seed_claims_are_quoted_verbatim_from_the_seed_articles():
+    """Quotes only as they appear in the sources: every claim is a passage of its seed article."""
+    from pybtex.database import parse_file
+
+    bib = parse_file(str(ROOT / "references.bib"))
+    frame = data.load("seed_claims", ROOT)
+    assert len(frame) >= 10
+    for row in frame.itertuples():
+        text = (ROOT.parent / bib.entries[row.seed].fields["file"]).read_text(encoding="utf-8")
+        assert " ".join(row.claim.split()) in " ".join(text.split()), row.id
+        assert row.sources.split(";")[0] == row.seed, row.id
+
+
+def test_enrichment_levels_have_the_limit_and_the_particle_finding():
+    frame = data.load("enrichment_levels", ROOT).set_index("measure", drop=False)
+    assert frame.loc["JCPOA limit", "level_pct"] == 3.67
+    assert frame.loc["highest particles found", "level_pct"] == 83.7
+    produced = frame[frame["measure"] == "highest level produced"].sort_values("date")
+    assert produced["level_pct"].max() == 60

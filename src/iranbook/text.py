@@ -37,3 +37,52 @@ def glue(name: str, value, display: bool = False) -> None:
     if isinstance(value, _dt.date):
         value = long_date(value)
     _glue(name, value, display=display)
+
+
+#: ASCII punctuation that can start markup in MyST (roles, links, emphasis, raw HTML, math,
+#: table cells); each is escaped with a backslash so a data value is always shown as text.
+_MD_SPECIAL = set("\\`*_{}[]<>#|$~&!^=+-@")
+
+
+def md_escape(value) -> str:
+    """``value`` as MyST Markdown text that renders exactly as the characters it contains."""
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(plain(value))
+    text = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | frozenset = frozenset()) -> str:
+    """A MyST pipe table of ``frame``: ``columns`` maps column names to headers.
+
+    Cells are escaped with :func:`md_escape`, except in the columns named in ``markup``,
+    whose values the caller has built as MyST (citations, for instance) from trusted parts.
+    Dates are shown as long dates.
+    """
+    def cell(col, value):
+        if col in markup:
+            return " ".join(str(value).split()).replace("|", "\\|")
+        if isinstance(plain(value), (_dt.date, _dt.datetime)) and not pd.isna(value):
+            return md_escape(long_date(value))
+        return md_escape(value)
+
+    head = "| " + " | ".join(md_escape(h) for h in columns.values()) + " |"
+    rule = "|" + "|".join("---" for _ in columns) + "|"
+    rows = ["| " + " | ".join(cell(c, row[c]) for c in columns) + " |" for _, row in frame.iterrows()]
+    return "\n".join([head, rule, *rows])
+
+
+def cite(keys: str | list[str]) -> str:
+    """The MyST citation for one or more keys of references.bib (``a;b`` or a list)."""
+    if isinstance(keys, str):
+        keys = [k.strip() for k in keys.split(";") if k.strip()]
+    if not keys or any(not k.replace("_", "").replace("-", "").isalnum() for k in keys):
+        raise ValueError(f"not citation keys: {keys!r}")
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+def glue_md(name: str, text: str) -> None:
+    """Glue MyST Markdown (a table, for instance) for a ``{glue:md}`` directive with ``:format: myst``."""
+    from IPython.display import Markdown
+    from myst_nb import glue as _glue
+
+    _glue(name, Markdown(text), display=False)
