@@ -110,6 +110,36 @@ def test_chart_tooltip_shows_values(built_book, browser):
         page.close()
 
 
+def test_timeline_era_menu_filters_the_events(built_book, browser):
+    """The history timeline's era menu shows exactly the events of the chosen era, in chromium."""
+    import csv
+    import io
+    from urllib.request import urlopen
+
+    site = built_book / "_build" / "html"
+    with serve(site) as base:
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "chapters/history.html", wait_until="networkidle")
+        box = page.locator("#chart-history-timeline")
+        box.locator(".iranbook-chart-live svg.marks").wait_for()
+        href = page.locator("a[href$='history-timeline.csv']").first.get_attribute("href")
+        rows = list(csv.DictReader(io.StringIO(urlopen(base + "chapters/" + href).read().decode("utf-8"))))
+        points = box.locator(".iranbook-chart-live path[aria-roledescription='point']")
+        assert points.count() == len(rows)
+        menu = box.locator("select")
+        era = menu.locator("option").nth(4).inner_text()
+        menu.select_option(label=era)
+        page.wait_for_timeout(500)
+        assert points.count() == sum(r["era"] == era for r in rows) > 0
+        menu.select_option(index=0)
+        page.wait_for_timeout(500)
+        assert points.count() == len(rows)
+        assert errors == []
+        page.close()
+
+
 def test_every_glued_chart_is_placed_with_source_line_and_csv(built_book):
     site = built_book / "_build" / "html"
     specs = executed_charts(built_book)
