@@ -5,19 +5,23 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+AXE    := tools/axe/node_modules/.installed
+# The build and the tests run with the network unplugged (see tools/offline.sh); only the
+# set-up steps (pip, npm, apt-get) reach the package registries.
+OFFLINE := tools/offline.sh
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: book html test lab bench clean distclean system-book system-test
 
 book: system-book $(STAMP)
-	$(PY) -m iranbook.build
+	$(OFFLINE) $(PY) -m iranbook.build
 
 # The HTML site alone (no LaTeX), for a quick look while writing.
 html: $(STAMP)
-	$(PY) -m iranbook.build --no-pdf
+	$(OFFLINE) $(PY) -m iranbook.build --no-pdf
 
-test: system-test $(STAMP)
-	$(PY) -m pytest
+test: system-test $(STAMP) $(AXE)
+	$(OFFLINE) $(PY) -m pytest
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
@@ -31,6 +35,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
+# axe-core, the accessibility engine tests/test_accessibility.py injects into chromium.
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
 system-book:
 	@tools/system-deps.sh book
 
@@ -41,4 +50,4 @@ clean:
 	rm -rf _build chapters/_chart_data .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) tools/axe/node_modules

@@ -121,3 +121,29 @@ def test_a_sphinx_warning_fails_the_build(book):
     assert published_digest(book) == before
     intro.write_text(good)
     build_ok(book)  # and it recovers
+
+
+def test_a_malformed_toc_fails_the_build_and_keeps_the_last_good_book(book):
+    before = published_digest(book)
+    toc = book / "_toc.yml"
+    good = toc.read_text()
+    toc.write_text(good.replace("chapters:", "chapters: [", 1))
+    proc = run_build(book)
+    assert proc.returncode != 0
+    assert "_toc.yml" in proc.stderr, proc.stderr[-2000:]
+    assert "last good book" in proc.stderr
+    assert published_digest(book) == before
+    toc.write_text(good)
+
+
+def test_a_deleted_csv_fails_the_build_and_keeps_the_last_good_book(book):
+    before = published_digest(book)
+    csv = book / "data" / "enrichment_levels.csv"
+    good = csv.read_bytes()
+    csv.unlink()
+    proc = run_build(book)
+    assert proc.returncode != 0
+    assert "data/enrichment_levels.csv: the file is missing" in proc.stderr
+    assert published_digest(book) == before
+    csv.write_bytes(good)
+    build_ok(book)

@@ -2,7 +2,9 @@
 # Check the Debian packages the book needs; install the missing ones when run as root,
 # otherwise print the one apt-get line to run and stop.
 #   tools/system-deps.sh book   TeX for the PDF, the charts' font
-#   tools/system-deps.sh test   the above, plus chromium and poppler for the tests
+#   tools/system-deps.sh test   the above, plus chromium and poppler for the tests, node/npm
+#                               for axe-core, linkchecker, and iproute2/util-linux for the
+#                               offline test run (tools/offline.sh)
 set -euo pipefail
 what=${1:-book}
 
@@ -27,6 +29,11 @@ if [ "$what" = test ]; then
   need_cmd chromium chromium
   need_cmd pdftotext poppler-utils
   need_cmd pdftoppm poppler-utils
+  need_cmd node nodejs
+  need_cmd npm npm
+  need_cmd linkchecker linkchecker
+  need_cmd ip iproute2
+  need_cmd unshare util-linux
 fi
 need_cmd git git
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)

@@ -119,6 +119,22 @@ def vega_bundle(stage: Path) -> None:
     content = ("/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
                f"{vlc.__version__}; defines window.vegaEmbed */\n(function () {{\n{bundle}\n}})();\n")
     write_if_changed(stage / VEGA_BUNDLE, content.encode())
+    write_if_changed(stage / VEGA_BUNDLE.parent / "book.css", BOOK_CSS.encode())
+
+
+#: The book's own styles (Jupyter Book loads every stylesheet under _static/).
+BOOK_CSS = """/* A chart's description is its text alternative: read by screen readers, not shown. */
+.iranbook-chart-description {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
+}
+.iranbook-chart-data { margin: 0.5em 0; font-size: 0.85em; }
+.iranbook-chart-data summary { cursor: pointer; }
+.iranbook-chart-data table { display: block; max-height: 24em; overflow: auto; }
+/* The book has one colour scheme; the theme's light/dark switch is hidden (its icon's name
+   does not match its label, an accessibility fault axe-core reports). */
+.theme-switch-button { display: none !important; }
+"""
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -329,6 +345,48 @@ def _swap(new: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+def check_book_config(root: Path) -> None:
+    """``_config.yml`` and ``_toc.yml`` parse, and every file the table of contents lists exists.
+
+    Raises :class:`BuildError` naming the file, line and column, before anything is built.
+    """
+    import yaml
+
+    for name in ("_config.yml", "_toc.yml"):
+        path = root / name
+        if not path.is_file():
+            raise BuildError(f"{name}: the file is missing")
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise BuildError(f"{name}{where}: not valid YAML ({problem}); nothing was built or published") from None
+        if not isinstance(content, dict):
+            raise BuildError(f"{name}: expected a mapping of settings, found {type(content).__name__}")
+        if name == "_toc.yml":
+            missing = [entry for entry in _toc_files(content)
+                       if not any((root / f"{entry}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))]
+            if missing:
+                raise BuildError(f"_toc.yml lists files that do not exist: {', '.join(missing)}")
+
+
+def _toc_files(node) -> list[str]:
+    """Every ``file:`` and ``root:`` entry of a Jupyter Book table of contents."""
+    found = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("file", "root") and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _toc_files(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _toc_files(item)
+    return found
+
+
 def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     root = root.resolve()
     output = (output or root / "_build").resolve()
@@ -336,11 +394,12 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     stage, out = work / "src", work / "out"
     started = time.monotonic()
 
+    check_book_config(root)
     try:
         _data.validate_all(root)
     except _data.DataError as exc:
         raise BuildError(f"invalid data; nothing was built or published:\n{exc}") from None
-    log("data valid")
+    log("configuration and data valid")
 
     sources = book_sources(root)
     mirror(root, stage, sources)

@@ -80,8 +80,21 @@ def chart_id(spec: dict) -> str:
     return f"chart-{digest}"
 
 
-def mimebundle(spec: dict, element_id: str) -> dict:
-    """The output of one chart: text/html (interactive + static fallback), application/pdf, text/plain."""
+def data_table_html(frame: pd.DataFrame, caption: str) -> str:
+    """The chart's data as an HTML table (every cell escaped) in a closed <details> element."""
+    table = frame.to_html(index=False, escape=True, border=0, na_rep="", classes="iranbook-chart-table")
+    labelled = table.replace("<table", '<table aria-label="' + html.escape(caption, quote=True) + '"', 1)
+    return ('<details class="iranbook-chart-data"><summary>Show the data as a table</summary>'
+            + labelled + "</details>")
+
+
+def mimebundle(spec: dict, element_id: str, table_html: str = "") -> dict:
+    """The output of one chart: text/html (interactive + static fallback), application/pdf, text/plain.
+
+    In the HTML the chart is a figure whose accessible name is its title and whose description
+    is the chart's ``description`` (the text alternative); ``table_html`` (see
+    :func:`data_table_html`) adds a table view of the data under it.
+    """
     spec_json = json.dumps(spec, sort_keys=True)
     svg = vlc.vegalite_to_svg(spec_json)
     pdf = vlc.vegalite_to_pdf(spec_json)
@@ -89,9 +102,12 @@ def mimebundle(spec: dict, element_id: str) -> dict:
     if isinstance(title, dict):
         title = title.get("text")
     label = html.escape(str(title or spec.get("description") or "Chart"), quote=True)
-    html_out = f"""<div class="iranbook-chart" id="{element_id}" role="figure" aria-label="{label}">
-<div class="iranbook-chart-static">{svg}</div>
+    description = html.escape(str(spec.get("description") or ""), quote=False)
+    html_out = f"""<div class="iranbook-chart" id="{element_id}" role="figure" aria-label="{label}" aria-describedby="{element_id}-description">
+<p class="iranbook-chart-description" id="{element_id}-description">{description}</p>
+<div class="iranbook-chart-static" aria-hidden="true">{svg}</div>
 <div class="iranbook-chart-live"></div>
+{table_html}
 </div>
 <script type="application/json" id="{element_id}-spec">{_safe_json(spec)}</script>
 <script>
@@ -102,7 +118,13 @@ def mimebundle(spec: dict, element_id: str) -> dict:
     var spec = JSON.parse(document.getElementById("{element_id}-spec").textContent);
     window.vegaEmbed(box.querySelector(".iranbook-chart-live"), spec,
                      {{actions: false, renderer: "svg", tooltip: {{theme: "light"}}}})
-      .then(function () {{ var s = box.querySelector(".iranbook-chart-static"); if (s) s.remove(); }});
+      .then(function () {{
+        var s = box.querySelector(".iranbook-chart-static"); if (s) s.remove();
+        // marks vega draws without a label (selection brushes, for instance) are decoration
+        box.querySelectorAll('.iranbook-chart-live svg [role="img"]:not([aria-label]), ' +
+                             '.iranbook-chart-live svg [role="graphics-symbol"]:not([aria-label])')
+          .forEach(function (e) {{ e.setAttribute("aria-hidden", "true"); }});
+      }});
   }}
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
@@ -177,5 +199,6 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     _data.record("w", csv_path)
 
     cutoff = _dt.date.fromisoformat(frame.attrs["cutoff"]) if "cutoff" in frame.attrs else _data.cutoff()
-    glue(name, _Output(mimebundle(spec, f"chart-{name}")))
+    caption = str(spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"])
+    glue(name, _Output(mimebundle(spec, f"chart-{name}", data_table_html(frame, f"Data of the chart: {caption}"))))
     glue(f"{name}-source", Markdown(source_line(_data.sources_of(frame, sources_column), csv_path.as_posix(), cutoff)))

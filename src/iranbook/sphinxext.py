@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from docutils.statemachine import StringList
@@ -118,7 +120,37 @@ def drop_thebe(app, pagename, templatename, context, doctree):
         ]
 
 
+#: Fixes for accessibility faults that axe-core finds in markup the book does not write itself:
+#: docutils' bibliography (a role="list" whose items carry the deprecated doc-biblioentry role)
+#: the theme's search buttons (an aria-label that leaves out the visible "Ctrl + K") and the
+#: toggle buttons of hidden code cells.
+_A11Y_FIXES = [
+    (re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry"'), r'\1 role="listitem"'),
+    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'),
+     r"\1"),
+    # sphinx-togglebutton's summaries show "Show code cell source" but are named otherwise
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # the theme's "download source file" entry points into _sources/, which the book does not
+    # publish (html_copy_source is off, see _config.yml): a dead link otherwise
+    (re.compile(r'<li><a href="[^"]*_sources/[^"]*"[^>]*btn-download-source-button.*?</li>', re.S), ""),
+]
+
+
+def fix_accessibility(app, exception):
+    """After an HTML build, apply :data:`_A11Y_FIXES` to every page."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = text
+        for pattern, replacement in _A11Y_FIXES:
+            fixed = pattern.sub(replacement, fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app):
     app.add_directive("chart", ChartDirective)
     app.connect("html-page-context", drop_thebe, priority=900)
+    app.connect("build-finished", fix_accessibility)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

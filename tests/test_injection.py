@@ -1,0 +1,63 @@
+"""Hostile text in the data is shown as text: nothing runs in the HTML, the PDF still compiles.
+
+A copy of the book gets markup and control characters in fields the history chapter shows (a
+UN resolution's provisions in a table, with a 5 KB string, and a timeline description in the
+interactive chart), is built, and is read in Debian's chromium and with pdftotext.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pandas as pd
+import pytest
+
+from conftest import copy_book, run_build, serve
+
+pytestmark = pytest.mark.build
+
+HOSTILE = ('<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2"> '
+           '{cite:p}`nosuchkey` \\textbf{bold} 100% $5 & a_b ~ ^ # `code` [link](javascript:alert(3)) ')
+LONG = " ".join(["pwnedfiller"] * 430)  # about 5 KB
+
+
+@pytest.fixture(scope="module")
+def hostile_book(tmp_path_factory):
+    root = copy_book(tmp_path_factory.mktemp("hostile"))
+    res = root / "data" / "un_resolutions.csv"
+    frame = pd.read_csv(res, dtype=str, keep_default_na=False)
+    frame.loc[frame["id"] == "1696", "provisions"] = HOSTILE + LONG
+    frame.to_csv(res, index=False, lineterminator="\n")
+    tl = root / "data" / "timeline.csv"
+    frame = pd.read_csv(tl, dtype=str, keep_default_na=False)
+    frame.loc[frame["id"] == "1957-03-05-a", "description"] = '<img src=x onerror="window.__pwned = 4"> {x} \\ % $ `c`'
+    frame.to_csv(tl, index=False, lineterminator="\n")
+    proc = run_build(root)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root
+
+
+def test_hostile_text_is_shown_and_runs_nothing_in_chromium(hostile_book, browser):
+    with serve(hostile_book / "_build" / "html") as base:
+        page = browser.new_page()
+        dialogs, errors = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "chapters/history.html", wait_until="networkidle")
+        page.locator("#chart-history-timeline .iranbook-chart-live svg.marks").wait_for()
+        assert page.evaluate("window.__pwned") is None
+        assert dialogs == [] and errors == []
+        text = page.inner_text("main")
+        assert "<script>window.__pwned = 1; alert(1)</script>" in text
+        assert "{cite:p}`nosuchkey`" in text and "\\textbf{bold}" in text and "100% $5 & a_b" in text
+        assert " ".join(text.replace("-\n", "").split()).count("pwnedfiller") == 430
+        assert page.locator("main script:not([type='application/json']):has-text('__pwned')").count() == 0
+        assert page.locator("main img[src='x']").count() == 0
+        page.close()
+
+
+def test_hostile_text_compiles_into_the_pdf(hostile_book):
+    text = subprocess.run(["pdftotext", str(hostile_book / "_build" / "pdf" / "book.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "window.__pwned" in text and "\\textbf{bold}" in text
+    assert " ".join(text.replace("-\n", "").split()).count("pwnedfiller") == 430
