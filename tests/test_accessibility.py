@@ -15,6 +15,7 @@ from urllib.request import urlopen
 import pytest
 
 from conftest import ROOT, serve
+from test_build_output import html_pages
 
 pytestmark = pytest.mark.build
 
@@ -26,9 +27,9 @@ RUN_AXE = """async () => {
 }"""
 
 
-def pages(site: Path) -> list[str]:
-    return [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.html"))
-            if not p.relative_to(site).as_posix().startswith("_static/")]
+def pages(root: Path) -> list[str]:
+    site = root / "_build" / "html"
+    return [p.relative_to(site).as_posix() for p in html_pages(root)]
 
 
 def test_axe_finds_no_serious_or_critical_violation(built_book, browser):
@@ -37,7 +38,7 @@ def test_axe_finds_no_serious_or_critical_violation(built_book, browser):
     found = {}
     counted = {}
     with serve(site) as base:
-        for rel in pages(site):
+        for rel in pages(built_book):
             page = browser.new_page()
             page.goto(base + rel, wait_until="networkidle")
             page.wait_for_timeout(300)
@@ -56,7 +57,7 @@ def test_every_chart_has_a_text_alternative_and_a_table_view(built_book, browser
     site = built_book / "_build" / "html"
     charts = 0
     with serve(site) as base:
-        for rel in pages(site):
+        for rel in pages(built_book):
             page = browser.new_page()
             page.goto(base + rel, wait_until="networkidle")
             for box in page.locator(".iranbook-chart").all():

@@ -36,40 +36,40 @@ def _shifted(frame: pd.DataFrame, date_col: str, precision_col: str, k: int) -> 
     return copy
 
 
-def _multiply_timeline(path):
+def _letter_ids(dates, used: set) -> list[str]:
+    """Timeline ids: the date and a letter not yet used on that date."""
+    ids = []
+    for d in dates:
+        letter = next(c for c in string.ascii_lowercase if f"{d}-{c}" not in used)
+        used.add(f"{d}-{letter}")
+        ids.append(f"{d}-{letter}")
+    return ids
+
+
+def _level_ids(copy: pd.DataFrame, used: set) -> pd.DataFrame:
+    """Stock ids: the as-of date and the level; rows whose id is taken are dropped."""
+    copy = copy.assign(id=[f"{d}-{i.rsplit('-', 1)[1]}" for d, i in zip(copy["as_of"], copy["id"])])
+    copy = copy[~copy["id"].isin(used)]
+    used.update(copy["id"])
+    return copy
+
+
+def _multiply(path, date_col: str, precision_col: str, renumber) -> None:
+    """Add FACTOR - 1 date-shifted copies of every row of a CSV, with fresh ids from ``renumber``."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     used = set(frame["id"])
     rows = [frame]
     for k in range(1, FACTOR):
-        copy = _shifted(frame, "date", "date_precision", k)
-        ids = []
-        for d in copy["date"]:  # the id is the date and a letter not yet used on that date
-            letter = next(c for c in string.ascii_lowercase if f"{d}-{c}" not in used)
-            used.add(f"{d}-{letter}")
-            ids.append(f"{d}-{letter}")
-        copy["id"] = ids
-        rows.append(copy)
-    pd.concat(rows).to_csv(path, index=False, lineterminator="\n")
-
-
-def _multiply_stock(path):
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    used = set(frame["id"])
-    rows = [frame]
-    for k in range(1, FACTOR):
-        copy = _shifted(frame, "as_of", "as_of_precision", k)
-        copy["id"] = [f"{d}-{i.rsplit('-', 1)[1]}" for d, i in zip(copy["as_of"], copy["id"])]
-        copy = copy[~copy["id"].isin(used)]
-        used.update(copy["id"])
-        rows.append(copy)
+        rows.append(renumber(_shifted(frame, date_col, precision_col, k), used))
     pd.concat(rows).to_csv(path, index=False, lineterminator="\n")
 
 
 @pytest.fixture(scope="module")
 def big_book(tmp_path_factory):
     root = copy_book(tmp_path_factory.mktemp("scale"))
-    _multiply_timeline(root / "data" / "timeline.csv")
-    _multiply_stock(root / "data" / "iaea_stockpile.csv")
+    _multiply(root / "data" / "timeline.csv", "date", "date_precision",
+              lambda copy, used: copy.assign(id=_letter_ids(copy["date"], used)))
+    _multiply(root / "data" / "iaea_stockpile.csv", "as_of", "as_of_precision", _level_ids)
     proc = run_build(root)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return root

@@ -397,28 +397,25 @@ def _check_links(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
         (local,), ref = fk["fields"], fk["reference"]
         target, (target_field,) = ref["resource"], ref["fields"]
         known = _ids(tables.get(target, []), target_field)
-        for line, row in enumerate(rows, start=2):
+        for row in rows:
             value = row.get(local)
             if value is not None and value not in known:
-                problems.append(f"{shown} row {_line_of(row, line)}, column {local}: {value!r} is not an id in "
+                problems.append(f"{shown} row {row[_LINE]}, column {local}: {value!r} is not an id in "
                                 f"the dataset {target!r} (column {target_field})")
     primary = {r["name"]: (r["schema"].get("primaryKey") or ["id"])[0] for r in package(root)["resources"]}
     for spec in schema["fields"]:
         via = spec.get("referencesDatasetIn")
         if not via:
             continue
-        for line, row in enumerate(rows, start=2):
+        for row in rows:
             value, dataset = row.get(spec["name"]), row.get(via)
             if value is None or dataset not in tables:
                 continue
             if value not in _ids(tables[dataset], primary[dataset]):
-                problems.append(f"{shown} row {_line_of(row, line)}, column {spec['name']}: {value!r} is not an id "
+                problems.append(f"{shown} row {row[_LINE]}, column {spec['name']}: {value!r} is not an id "
                                 f"in the dataset {dataset!r} named in column {via}")
     return problems
 
-
-def _line_of(row: dict, default: int) -> int:
-    return row.get(_LINE, default)
 
 
 def load(name: str, root: Path | None = None) -> pd.DataFrame:
