@@ -60,6 +60,26 @@ def serve(folder: Path):
         server.server_close()
 
 
+@contextlib.contextmanager
+def chart_on_page(browser, site: Path, page_path: str, chart: str):
+    """Open ``page_path`` of the served ``site`` in chromium once chart ``chart`` has drawn.
+
+    Yields (page, base URL, the chart's box, the list of JavaScript errors so far); the page
+    is closed afterwards.
+    """
+    with serve(site) as base:
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + page_path, wait_until="networkidle")
+        box = page.locator(f"#chart-{chart}")
+        box.locator(".iranbook-chart-live svg.marks").wait_for()
+        try:
+            yield page, base, box, errors
+        finally:
+            page.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -53,24 +53,27 @@ def build_ok(book: Path, *extra: str) -> dict:
 def test_a_new_notebook_is_executed_once(book):
     r = build_ok(book)
     assert r["executed"] == ["chapters/probe.ipynb"]
-    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/stockpile.ipynb"]
+    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/stockpile.ipynb", "chapters/war.ipynb"]
 
 
 def test_no_change_rebuild_executes_nothing(book):
     before = published_digest(book)
     r = build_ok(book)
     assert r["executed"] == []
-    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/probe.ipynb", "chapters/stockpile.ipynb"]
+    assert sorted(r["cached"]) == ["chapters/history.ipynb", "chapters/probe.ipynb", "chapters/stockpile.ipynb",
+                                   "chapters/war.ipynb"]
     assert r["rendered"] is False and r["seconds"] < 10
     assert published_digest(book) == before
 
 
 def test_csv_edit_reexecutes_exactly_the_notebooks_that_read_it(book):
-    """The UN resolutions are read by the history chapter only; the stockpile chapter stays cached."""
+    """The UN resolutions are read by the history chapter, and by the war chapter through the
+    discrepancy register (whose record pointers are checked against every table); the stockpile
+    chapter and the probe stay cached."""
     csv = book / "data" / "un_resolutions.csv"
     csv.write_text(csv.read_text().replace("endorses the six powers' proposals.", "endorses the six powers' proposals 987.6."))
     r = build_ok(book)
-    assert r["executed"] == ["chapters/history.ipynb"]
+    assert r["executed"] == ["chapters/history.ipynb", "chapters/war.ipynb"]
     assert sorted(r["cached"]) == ["chapters/probe.ipynb", "chapters/stockpile.ipynb"]
     assert r["rendered"] is True
     page = (book / "_build" / "html" / "chapters" / "history.html").read_text()

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, serve
+from conftest import ROOT, chart_on_page, serve
 from iranbook import data
 from iranbook.build import book_sources
 
@@ -117,13 +117,7 @@ def test_timeline_era_menu_filters_the_events(built_book, browser):
     from urllib.request import urlopen
 
     site = built_book / "_build" / "html"
-    with serve(site) as base:
-        page = browser.new_page()
-        errors = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "chapters/history.html", wait_until="networkidle")
-        box = page.locator("#chart-history-timeline")
-        box.locator(".iranbook-chart-live svg.marks").wait_for()
+    with chart_on_page(browser, site, "chapters/history.html", "history-timeline") as (page, base, box, errors):
         href = page.locator("a[href$='history-timeline.csv']").first.get_attribute("href")
         rows = list(csv.DictReader(io.StringIO(urlopen(base + "chapters/" + href).read().decode("utf-8"))))
         points = box.locator(".iranbook-chart-live path[aria-roledescription='point']")
@@ -137,7 +131,6 @@ def test_timeline_era_menu_filters_the_events(built_book, browser):
         page.wait_for_timeout(500)
         assert points.count() == len(rows)
         assert errors == []
-        page.close()
 
 
 def test_every_glued_chart_is_placed_with_source_line_and_csv(built_book):

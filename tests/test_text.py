@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from iranbook.text import cite, md_escape, md_table
+from iranbook.text import cite, md_escape, md_list, md_register, md_table
 
 
 @pytest.mark.parametrize("raw", [
@@ -43,3 +43,39 @@ def test_cite_builds_roles_and_rejects_non_keys():
         cite("bad key`")
     with pytest.raises(ValueError):
         cite("")
+
+
+def test_md_list_one_item_per_row_skips_empty_fields_and_escapes():
+    frame = pd.DataFrame({
+        "name": ["Plant <b>A</b>", "Plant B"],
+        "what": ["Made *things*", ""],
+        "when": [pd.Timestamp("2025-06-13"), pd.NaT],
+        "src": ["{cite:p}`k`", "{cite:p}`j`"],
+    })
+    text = md_list(frame, "name", {"what": "Function", "when": "Struck", "src": ""}, markup={"src"})
+    first, second = text.splitlines()
+    assert first == ("- **Plant \\<b\\>A\\</b\\>.** *Function:* Made \\*things\\*. "
+                     "*Struck:* 13 June 2025. {cite:p}`k`")
+    assert second == "- **Plant B.** {cite:p}`j`"
+
+
+def test_md_register_groups_versions_under_their_topic():
+    frame = pd.DataFrame({
+        "topic_id": ["D02", "D01", "D01"], "topic": ["Other", "A date", "A date"],
+        "version": ["x", "May 2005", "June | 2005"], "assessment": ["adopted", "adopted", "alternative"],
+        "note": ["", "", "Later <source>."], "sources": ["k3", "k1", "k1;k2"],
+    })
+    lines = md_register(frame).splitlines()
+    assert lines[0] == "- **D01: A date**"
+    assert lines[1] == "  - May 2005 (*adopted*) {cite:p}`k1`"
+    assert lines[2] == "  - June \\| 2005 (*alternative*). Later \\<source\\>. {cite:p}`k1,k2`"
+    assert lines[3] == "- **D02: Other**"
+
+
+def test_md_table_long_wraps_in_a_longtable_directive():
+    frame = pd.DataFrame({"a": ["x"]})
+    text = md_table(frame, {"a": "A"}, long=True)
+    assert text.splitlines()[:4] == ["```{table}", ":class: longtable", ":widths: 1", ""]
+    with pytest.raises(ValueError):
+        md_table(frame, {"a": "A"}, long=True, widths=[1, 2])
+    assert text.splitlines()[-1] == "```" and "| x |" in text

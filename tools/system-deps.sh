@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Check the Debian packages the book needs; install the missing ones when run as root,
 # otherwise print the one apt-get line to run and stop.
-#   tools/system-deps.sh book   TeX for the PDF, the charts' font
+#   tools/system-deps.sh book   TeX for the PDF, the charts' font, dvisvgm for the HTML's math
 #   tools/system-deps.sh test   the above, plus chromium and poppler for the tests, node/npm
 #                               for axe-core, linkchecker, and iproute2/util-linux for the
 #                               offline test run (tools/offline.sh)
@@ -14,6 +14,7 @@ need_tex() { kpsewhich "$1" >/dev/null 2>&1 || missing+=("$2"); }
 
 need_cmd pdflatex texlive-latex-recommended
 need_cmd latexmk latexmk
+need_cmd dvisvgm dvisvgm
 if command -v kpsewhich >/dev/null 2>&1; then
   need_tex fncychap.sty texlive-latex-extra
   need_tex tabulary.sty texlive-latex-extra

@@ -5,7 +5,9 @@
 * the ``{chart}`` directive: a chart glued by :func:`iranbook.charts.show` as a numbered
   figure (label ``fig-<name>``) with the author's caption and, as its legend, the chart's
   source line (citations, data cut-off, CSV download);
-* pages without sphinx-thebe's scripts (see :func:`drop_thebe`).
+* pages without sphinx-thebe's scripts (see :func:`drop_thebe`);
+* a PDF without the code of ``hide-input`` cells (see :func:`drop_hidden_code_in_pdf`): the
+  HTML folds that code away, and in print it would bury the text; the notebooks keep it.
 """
 
 from __future__ import annotations
@@ -149,8 +151,23 @@ def fix_accessibility(app, exception):
             page.write_text(fixed, encoding="utf-8")
 
 
+def drop_hidden_code_in_pdf(app, doctree, docname):
+    """In the LaTeX build, remove the source of cells tagged ``hide-input`` (their outputs stay)."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        classes = cell.get("classes", [])
+        if "cell" in classes and "tag_hide-input" in classes:
+            for child in list(cell.children):
+                if isinstance(child, nodes.container) and "cell_input" in child.get("classes", []):
+                    cell.remove(child)
+
+
 def setup(app):
     app.add_directive("chart", ChartDirective)
+    app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", fix_accessibility)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -51,12 +51,15 @@ def md_escape(value) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
-def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | frozenset = frozenset()) -> str:
+def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | frozenset = frozenset(),
+             long: bool = False, widths: list[int] | None = None) -> str:
     """A MyST pipe table of ``frame``: ``columns`` maps column names to headers.
 
     Cells are escaped with :func:`md_escape`, except in the columns named in ``markup``,
     whose values the caller has built as MyST (citations, for instance) from trusted parts.
-    Dates are shown as long dates.
+    Dates are shown as long dates. ``long`` marks the table as a LaTeX ``longtable``, which
+    may break across pages in the PDF instead of leaving a page half empty before it; its
+    ``widths`` (relative, one per column; equal by default) let LaTeX wrap the cells.
     """
     def cell(col, value):
         if col in markup:
@@ -68,7 +71,61 @@ def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | fr
     head = "| " + " | ".join(md_escape(h) for h in columns.values()) + " |"
     rule = "|" + "|".join("---" for _ in columns) + "|"
     rows = ["| " + " | ".join(cell(c, row[c]) for c in columns) + " |" for _, row in frame.iterrows()]
-    return "\n".join([head, rule, *rows])
+    table = "\n".join([head, rule, *rows])
+    if not long:
+        return table
+    widths = widths or [1] * len(columns)
+    if len(widths) != len(columns):
+        raise ValueError(f"{len(widths)} widths for {len(columns)} columns")
+    return f"```{{table}}\n:class: longtable\n:widths: {' '.join(str(w) for w in widths)}\n\n{table}\n```"
+
+
+def md_list(frame: pd.DataFrame, title: str, fields: dict[str, str], markup: set[str] | frozenset = frozenset()) -> str:
+    """A MyST bullet list with one item per row, for records too wordy for a table's cells.
+
+    Each item starts with the row's ``title`` column in bold, then each column of ``fields``
+    that has a value, as ``*Label:* value.`` (an empty label shows the value alone). Values are
+    escaped with :func:`md_escape` except in the ``markup`` columns; dates are long dates.
+    """
+    def text(col, value):
+        if col in markup:
+            return " ".join(str(value).split())
+        if isinstance(plain(value), (_dt.date, _dt.datetime)):
+            return md_escape(long_date(value))
+        return md_escape(value)
+
+    def sentence(t):
+        return t if t.endswith((".", "!", "?", "]", "`")) else t + "."
+
+    items = []
+    for _, row in frame.iterrows():
+        parts = [f"**{sentence(md_escape(row[title]))}**"]
+        for col, label in fields.items():
+            value = row[col]
+            if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
+                continue
+            body = sentence(text(col, value))
+            parts.append(f"*{md_escape(label)}:* {body}" if label else body)
+        items.append("- " + " ".join(parts))
+    return "\n".join(items)
+
+
+def md_register(frame: pd.DataFrame) -> str:
+    """The discrepancy register as a MyST list: one item per topic, one sub-item per version.
+
+    ``frame`` has the columns of the ``discrepancies`` dataset; each version shows its
+    assessment, its note and the citation of its sources.
+    """
+    items = []
+    for topic_id, group in frame.groupby("topic_id", sort=True, observed=True):
+        items.append(f"- **{md_escape(topic_id)}: {md_escape(group['topic'].iloc[0])}**")
+        for _, row in group.iterrows():
+            line = f"  - {md_escape(row['version'])} (*{md_escape(row['assessment'])}*)"
+            note = row.get("note")
+            if isinstance(note, str) and note.strip():
+                line += f". {md_escape(note)}"
+            items.append(line + " " + cite(row["sources"]))
+    return "\n".join(items)
 
 
 def cite(keys: str | list[str]) -> str:

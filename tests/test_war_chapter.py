@@ -1,0 +1,65 @@
+"""The June 2025 war chapter as a reader gets it: computed figures in the HTML and PDF, and the
+breakout chart's tails buttons in chromium."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT, chart_on_page
+from iranbook import breakout as bo
+from iranbook import data
+
+pytestmark = pytest.mark.build
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_war_chapter_figures_follow_the_data(built_book):
+    page = _text((built_book / "_build" / "html" / "chapters" / "war.html").read_text(encoding="utf-8"))
+    stock = data.load("iaea_stockpile", ROOT)
+    last = stock[stock["level"] == "up to 60%"].sort_values("as_of").iloc[-1]
+    gap = (data.cutoff(ROOT) - last["as_of"].date()).days
+    assert f" {gap} days had passed" in page
+    # the US strike: 18:40 US Eastern on 21 June is 02:10 on 22 June in Iran
+    assert "18:40 on 21 June 2025" in page and "02:10 on 22 June 2025" in page
+    # the model's headline number, recomputed here from the parameters table
+    p = bo.parameters(data.load("breakout_parameters", ROOT))
+    swu = bo.quantities(1, 0.6, p["tails_from_60"], p["weapon_grade_assay"], p["sq_u235_kg"]).swu
+    assert f"{swu:,.0f} SWU from uranium enriched to 60%" in page
+    casualties = data.load("casualties", ROOT)
+    assert f"{int(casualties['killed'].max()):,}".replace(",", "") in page.replace(",", "")
+
+
+def test_war_chapter_in_the_pdf_without_hidden_code(built_book):
+    text = subprocess.run(["pdftotext", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    assert "THE JUNE 2025 WAR AND ITS AFTERMATH" in text.upper()
+    assert "02:10 on 22 June 2025" in text
+    # the code of hide-input cells is left out of the PDF (the HTML folds it, the notebooks keep it)
+    assert "glue(" not in text and "per_feed" not in text and "md_list(" not in text
+
+
+def test_breakout_chart_tails_buttons_redraw_the_lines(built_book, browser):
+    site = built_book / "_build" / "html"
+    with chart_on_page(browser, site, "chapters/war.html", "war-breakout-sensitivity") as (page, _, box, errors):
+        lines = box.locator(".iranbook-chart-live path[aria-roledescription='line mark']")
+
+        def shapes():
+            return sorted(lines.nth(i).get_attribute("d") for i in range(lines.count()))
+
+        before = shapes()
+        assert len(before) == 3
+        box.locator("input[type='radio'][value='high tails']").check()
+        page.wait_for_timeout(500)
+        after = shapes()
+        assert len(after) == 3 and after != before
+        box.locator("input[type='radio'][value=\"book's tails\"]").check()
+        page.wait_for_timeout(500)
+        assert shapes() == before
+        assert errors == []
