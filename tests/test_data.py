@@ -308,3 +308,12 @@ def test_casualty_counts_are_kept_per_counter_not_merged():
     iran = frame[frame["country"] == "Iran"]
     assert {"official", "independent"} <= set(iran["counter_type"])
     assert iran["counter"].nunique() >= 3
+
+
+def test_citation_file_matches_the_data_package():
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert str(cff["version"]) == data.package(ROOT)["version"]
+    assert cff["title"] and cff["authors"]
