@@ -36,7 +36,7 @@ import nbformat
 from . import data as _data
 
 #: Top-level files of the book that are copied into the work folder.
-TOP_LEVEL_SUFFIXES = {".md", ".yml", ".bib", ".cff"}
+TOP_LEVEL_SUFFIXES = {".md", ".yml", ".bib", ".cff", ".ipynb"}
 #: Folders of the book copied whole (but for hidden files and generated chart data).
 BOOK_DIRS = ("chapters", "data", "_static")
 GENERATED = ("_chart_data", ".ipynb_checkpoints", "__pycache__")

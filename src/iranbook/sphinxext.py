@@ -6,6 +6,7 @@
   figure (label ``fig-<name>``) with the author's caption and, as its legend, the chart's
   source line (citations, data cut-off, CSV download);
 * pages without sphinx-thebe's scripts (see :func:`drop_thebe`);
+* the data cut-off in a banner on every HTML page (see :func:`announce_cutoff`);
 * a PDF without the code of ``hide-input`` cells (see :func:`drop_hidden_code_in_pdf`): the
   HTML folds that code away, and in print it would bury the text; the notebooks keep it.
 """
@@ -165,7 +166,22 @@ def drop_hidden_code_in_pdf(app, doctree, docname):
                     cell.remove(child)
 
 
+def announce_cutoff(app, config):
+    """Show the data cut-off, read from data/datapackage.json, in a banner on every HTML page."""
+    from . import data
+    from .text import long_date
+
+    try:
+        day = data.cutoff(Path(app.srcdir))
+    except (OSError, ValueError, KeyError):
+        return
+    options = dict(config.html_theme_options or {})
+    options["announcement"] = f"Data cut-off: {long_date(day)}. Later events are not covered."
+    config.html_theme_options = options
+
+
 def setup(app):
+    app.connect("config-inited", announce_cutoff)
     app.add_directive("chart", ChartDirective)
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("html-page-context", drop_thebe, priority=900)
