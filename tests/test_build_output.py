@@ -273,3 +273,13 @@ def test_every_cite_key_is_in_references_bib():
     assert keys, "no citations found"
     assert keys <= data.bib_keys(ROOT), sorted(keys - data.bib_keys(ROOT))
 
+
+
+def test_every_page_shows_the_data_cutoff(built_book):
+    from iranbook.text import long_date
+
+    banner = f"Data cut-off: {long_date(data.cutoff(ROOT))}"
+    pages = [p for p in html_pages(built_book) if p.name != "index.html" or p.parent.name != "html"]
+    assert len(pages) >= 10  # every page but the root index.html, which only redirects to intro.html
+    for page in pages:
+        assert banner in page.read_text(encoding="utf-8"), page

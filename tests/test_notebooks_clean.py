@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
+NOTEBOOKS = sorted([*(ROOT / "chapters").rglob("*.ipynb"), ROOT / "intro.ipynb"])
 NOTEBOOKS = [nb for nb in NOTEBOOKS if ".ipynb_checkpoints" not in nb.parts]
 
 
