@@ -81,14 +81,16 @@ def render(root: Path | None = None, book: bool = False) -> str:
         " publisher or on other sources only and are candidates for further corroboration"
         " (`iranbook.data.corroboration`).",
         "",
-        *table("| dataset | file | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
-               "|---|---|---|---|---|---|---|", "14 14 6 12 8 22 24"),
+        *(table("| dataset | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
+                "|---|---|---|---|---|---|", "22 6 13 8 24 27") if book else
+          table("| dataset | file | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
+                "|---|---|---|---|---|---|---|", "")),
     ]
     frames = {}
     for res in pkg["resources"]:
         frame = data.load(res["name"], root)
         frames[res["name"]] = frame
-        lines.append(f"| `{res['name']}` | {link(res['path'])} | {len(frame)} | "
+        lines.append(f"| `{res['name']}` |{'' if book else ' ' + link(res['path']) + ' |'} {len(frame)} | "
                      f"{_span(frame, res['schema']['fields'])} | {len(data.sources_of(frame))} | {cell(res['title'])} | "
                      f"{_rule_met(frame, root)} |")
     lines += end()
