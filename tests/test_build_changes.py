@@ -53,7 +53,7 @@ def chapters(book: Path) -> list[str]:
 def notebooks_reading(book: Path, data_file: str) -> list[str]:
     """The notebooks whose last execution read ``data_file``, from the build's cache records."""
     found = []
-    for record in sorted((book / "_build" / ".cache").glob("*/record.json")):
+    for record in sorted((book / "_build" / ".cache" / "notebooks").glob("*/record.json")):
         if data_file in json.loads(record.read_text())["reads"]:
             found.append(record.parent.name.replace("__", "/"))
     return sorted(found)
