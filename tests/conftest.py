@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import re
 import subprocess
 import sys
 import threading
@@ -58,6 +59,11 @@ def serve(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def page_text(path: Path) -> str:
+    """A built HTML page as plain text: tags dropped, whitespace folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
 
 
 @contextlib.contextmanager

@@ -3,23 +3,17 @@ positions heat map in chromium."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from conftest import ROOT, chart_on_page
+from conftest import ROOT, chart_on_page, page_text
 from iranbook import data
 from iranbook import positions as pos
 
 pytestmark = pytest.mark.build
 
 
-def _text(path) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
-
-
 def test_talks_chapter_counts_follow_the_data(built_book):
-    page = _text(built_book / "_build" / "html" / "chapters" / "talks.html")
+    page = page_text(built_book / "_build" / "html" / "chapters" / "talks.html")
     rounds = data.load("negotiation_rounds", ROOT)
     held = rounds[rounds["status"] == "held"]
     assert f"holds {len(rounds)} rounds: {len(held)} held and {len(rounds) - len(held)} cancelled" in page

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from iranbook.text import cite, md_escape, md_list, md_register, md_table
+from iranbook.text import cite, md_escape, md_list, md_register, md_table, precise_date
 
 
 @pytest.mark.parametrize("raw", [
@@ -79,3 +79,10 @@ def test_md_table_long_wraps_in_a_longtable_directive():
     with pytest.raises(ValueError):
         md_table(frame, {"a": "A"}, long=True, widths=[1, 2])
     assert text.splitlines()[-1] == "```" and "| x |" in text
+
+
+def test_precise_date_shows_only_what_the_data_knows():
+    day = pd.Timestamp("2026-04-01")
+    assert precise_date(day, "day") == "1 April 2026"
+    assert precise_date(day, "month") == "April 2026"
+    assert precise_date(day, "year") == "2026"

@@ -3,24 +3,19 @@ breakout chart's tails buttons in chromium."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 
 import pytest
 
-from conftest import ROOT, chart_on_page
+from conftest import ROOT, chart_on_page, page_text
 from iranbook import breakout as bo
 from iranbook import data
 
 pytestmark = pytest.mark.build
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_war_chapter_figures_follow_the_data(built_book):
-    page = _text((built_book / "_build" / "html" / "chapters" / "war.html").read_text(encoding="utf-8"))
+    page = page_text(built_book / "_build" / "html" / "chapters" / "war.html")
     stock = data.load("iaea_stockpile", ROOT)
     last = stock[stock["level"] == "up to 60%"].sort_values("as_of").iloc[-1]
     gap = (data.cutoff(ROOT) - last["as_of"].date()).days

@@ -25,6 +25,15 @@ def long_date(value) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def precise_date(value, precision: str) -> str:
+    """A date in the precision the data knows it: '8 February 2025' for a day, 'February 2025'
+    for a month, '2025' for a year (the datasets' ``*_precision`` columns)."""
+    day = plain(value)
+    if precision == "day":
+        return long_date(day)
+    return f"{day:%B %Y}" if precision == "month" else f"{day:%Y}"
+
+
 def glue(name: str, value, display: bool = False) -> None:
     """Glue ``value`` for ``{glue:text}`name``` in the prose.
 
