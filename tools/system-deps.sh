@@ -15,15 +15,16 @@ need_tex() { kpsewhich "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need_cmd pdflatex texlive-latex-recommended
 need_cmd latexmk latexmk
 need_cmd dvisvgm dvisvgm
-if command -v kpsewhich >/dev/null 2>&1; then
-  need_tex fncychap.sty texlive-latex-extra
-  need_tex tabulary.sty texlive-latex-extra
-  need_tex capt-of.sty texlive-latex-extra
-  need_tex needspace.sty texlive-latex-extra
-  need_tex wrapfig.sty texlive-latex-extra
-  need_tex helvet.sty texlive-fonts-recommended
-  need_tex tgtermes.sty tex-gyre
-fi
+# With no TeX installed yet there is no kpsewhich to ask: then every TeX package is missing.
+command -v kpsewhich >/dev/null 2>&1 || kpsewhich() { return 1; }
+need_tex anyfontsize.sty texlive-latex-extra   # imgmath's preamble (math in the HTML)
+need_tex fncychap.sty texlive-latex-extra
+need_tex tabulary.sty texlive-latex-extra
+need_tex capt-of.sty texlive-latex-extra
+need_tex needspace.sty texlive-latex-extra
+need_tex wrapfig.sty texlive-latex-extra
+need_tex helvet.sty texlive-fonts-recommended
+need_tex tgtermes.sty tex-gyre
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 need_cmd make make
 if [ "$what" = test ]; then
