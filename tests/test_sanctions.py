@@ -1,0 +1,101 @@
+"""The sanctions computations on toy data and on the book's datasets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from iranbook import data
+from iranbook import sanctions as sx
+
+
+def _regimes(rows):
+    frame = pd.DataFrame(rows, columns=["id", "start", "end"])
+    for col in ("start", "end"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def test_periods_close_open_ends_at_the_cutoff_and_clip_starts():
+    p = sx.periods(_regimes([("a", "1996-01-01", "2016-01-16"), ("b", "2025-09-28", None)]),
+                   cutoff="2026-06-22", clip_from="2006-01-01").set_index("id")
+    assert p.loc["b", "until"] == pd.Timestamp("2026-06-22") and bool(p.loc["b", "open"])
+    assert p.loc["a", "from"] == pd.Timestamp("2006-01-01") and bool(p.loc["a", "clipped"])
+    assert p.loc["a", "until"] == pd.Timestamp("2016-01-16") and not bool(p.loc["a", "open"])
+
+
+def test_periods_refuse_an_end_before_the_start():
+    with pytest.raises(ValueError, match=r"\['x'\]"):
+        sx.periods(_regimes([("x", "2020-01-02", "2020-01-01")]), cutoff="2026-01-01")
+
+
+def test_in_force_on_a_day():
+    frame = _regimes([("a", "2006-12-23", "2016-01-16"), ("b", "2025-09-28", None)])
+    assert list(sx.in_force(frame, "2010-01-01", "2026-06-22")["id"]) == ["a"]
+    assert list(sx.in_force(frame, "2016-01-16", "2026-06-22")["id"]) == ["a"]  # the last day counts
+    assert list(sx.in_force(frame, "2020-01-01", "2026-06-22")["id"]) == []
+    assert list(sx.in_force(frame, "2026-06-22", "2026-06-22")["id"]) == ["b"]
+
+
+def test_entry_into_force_converts_and_checks_the_date():
+    row = {"id": "G", "start": pd.Timestamp("2025-09-28"), "start_clock": "2025-09-27T20:00",
+           "start_clock_zone": "America/New_York"}
+    local, utc = sx.entry_into_force(row)
+    assert (utc.day, utc.hour, utc.minute) == (28, 0, 0) and local.hour == 20
+    with pytest.raises(ValueError, match="not the start date"):
+        sx.entry_into_force({**row, "start": pd.Timestamp("2025-09-27")})
+
+
+def _designations(rows):
+    cols = ["id", "entities", "individuals", "persons", "vessels", "total_stated", "total_qualifier"]
+    frame = pd.DataFrame(rows, columns=cols)
+    for c in cols[1:6]:
+        frame[c] = frame[c].astype("Int64")
+    return frame
+
+
+def test_size_prefers_the_stated_total_and_else_sums_the_counts():
+    d = _designations([("a", 15, 2, None, 14, None, None), ("b", None, None, None, None, 50, "more than"),
+                       ("c", None, None, None, None, None, None), ("d", 53, 12, None, 52, 115, "exact")])
+    assert sx.size(d).tolist() == [31, 50, pd.NA, 115]
+
+
+def test_count_mismatches_flags_a_total_its_counts_do_not_add_to():
+    d = _designations([("ok", 8, None, None, 9, 17, "exact"), ("bad", 53, 12, None, 52, 115, "exact"),
+                       ("bound", 53, 12, None, 52, 100, "more than"), ("one", None, 1, None, None, 31, "exact")])
+    out = sx.count_mismatches(d)
+    assert out["id"].tolist() == ["bad"] and int(out["components"].iloc[0]) == 117
+
+
+def test_same_period_spread():
+    e = pd.DataFrame({"start": pd.to_datetime(["2018-10-01", "2018-10-01", "2021-01-01"]),
+                      "end": pd.to_datetime(["2018-10-31", "2018-10-31", "2021-12-31"]),
+                      "period": ["month", "month", "calendar year"], "estimator": ["Kpler", "other", "Kpler"],
+                      "low": [1.85, 1.5, 0.668], "high": [None, None, None], "sources": ["k", "k;o", "v"]})
+    out = sx.same_period(e)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert row["lowest"] == 1.5 and row["highest"] == 1.85 and row["spread"] == pytest.approx(0.2333, abs=1e-3)
+    assert row["sources"] == "k;o"
+
+
+def test_the_books_data():
+    regimes = data.load("sanctions_regimes", ROOT)
+    cutoff = data.cutoff(ROOT)
+    # every UN measure restored by the snapback entered into force at 20:00 US Eastern on 27 September 2025
+    restored = regimes[regimes["start_clock"].notna()]
+    assert len(restored) == 4
+    for _, row in restored.iterrows():
+        _, utc = sx.entry_into_force(row)
+        assert utc.strftime("%Y-%m-%d %H:%M") == "2025-09-28 00:00"
+    # nothing UN was in force between Implementation Day and the snapback
+    mid = sx.in_force(regimes, "2020-01-01", cutoff)
+    assert "UN Security Council" not in set(mid["layer"].astype(str))
+    designations = data.load("designations", ROOT)
+    assert sx.count_mismatches(designations)["id"].tolist() == ["A09"]
+    estimates = data.load("oil_exports", ROOT)
+    assert (estimates["high"].isna() | (estimates["high"] >= estimates["low"])).all()
+    assert (estimates["end"] >= estimates["start"]).all()
+    rates = data.load("rial_rates", ROOT)
+    assert (rates["high"].isna() | (rates["high"] >= rates["low"])).all()
