@@ -317,3 +317,13 @@ def test_citation_file_matches_the_data_package():
     assert cff["cff-version"] == "1.2.0"
     assert str(cff["version"]) == data.package(ROOT)["version"]
     assert cff["title"] and cff["authors"]
+
+
+def test_bib_has_no_unescaped_percent():
+    """A bare % starts a comment in BibTeX and broke the bibliography's parse ('unbalanced braces')."""
+    import re as _re
+
+    lines = (ROOT / "references.bib").read_text(encoding="utf-8").splitlines()
+    bad = [n for n, line in enumerate(lines, 1) if not line.lstrip().startswith("%")  # comment lines
+           and _re.search(r"(?<!\\)%", line) and "url" not in line.split("=")[0]]
+    assert bad == [], f"references.bib lines with an unescaped %: {bad}"

@@ -1,0 +1,52 @@
+"""The sanctions chapter as a reader gets it: computed figures in the HTML and PDF, and the
+layers chart drawing one bar per measure in chromium."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import ROOT, chart_on_page, page_text
+from iranbook import data
+from iranbook import sanctions as sx
+
+pytestmark = pytest.mark.build
+
+
+def test_sanctions_chapter_figures_follow_the_data(built_book):
+    page = page_text(built_book / "_build" / "html" / "chapters" / "sanctions.html")
+    regimes = data.load("sanctions_regimes", ROOT)
+    cutoff = data.cutoff(ROOT)
+    assert f"table holds {len(regimes)} measures" in page
+    assert f"At the data cut-off {len(sx.in_force(regimes, cutoff, cutoff))} were in force" in page
+    # the snapback's clock time, converted from US Eastern to GMT
+    assert "20:00 on 27 September 2025 US Eastern time, which was 00:00 on 28 September 2025 GMT" in page
+    designations = data.load("designations", ROOT)
+    assert f"holds {len(designations)} designation actions" in page
+    # the largest action: its stated total and the sum of its counts as reported
+    assert "named 115 targets" in page and "add up to 117" in page
+    rial = data.load("rial_rates", ROOT)
+    assert f"{int(rial.sort_values('date').iloc[-1]['low']):,}" in page
+
+
+def test_sanctions_chapter_in_the_pdf(built_book):
+    text = subprocess.run(["pdftotext", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    assert "THE SANCTIONS REGIME, LAYER BY LAYER" in text.upper()
+    assert "00:00 on 28 September 2025 GMT" in text
+    assert "Rials per US dollar" in text  # the rial chart's axis title: the chart is vector text
+    assert "sx.periods(" not in text  # hide-input code is left out of the PDF
+
+
+def test_layers_chart_draws_one_bar_per_measure(built_book, browser):
+    site = built_book / "_build" / "html"
+    regimes = data.load("sanctions_regimes", ROOT)
+    with chart_on_page(browser, site, "chapters/sanctions.html", "sanctions-layers") as (page, _, box, errors):
+        bars = box.locator(".iranbook-chart-live path[aria-roledescription='bar']")
+        assert bars.count() == len(regimes)
+        bars.first.hover()
+        page.wait_for_timeout(300)
+        assert page.locator("#vg-tooltip-element").inner_text().strip() != ""
+        assert errors == []
