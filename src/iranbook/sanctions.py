@@ -5,7 +5,7 @@
 * :func:`in_force` lists the measures in force on a day;
 * :func:`entry_into_force` converts a measure's local clock time (``start_clock`` in
   ``start_clock_zone``) to UTC and checks that the UTC date is the row's ``start``;
-* :func:`size` and :func:`count_mismatches` read the ``designations`` counts as published;
+* :func:`counted`, :func:`size` and :func:`count_mismatches` read the ``designations`` counts as published;
 * :func:`same_period` groups estimates of the same period by different estimators, with their spread.
 """
 
@@ -63,24 +63,27 @@ def entry_into_force(row) -> tuple[_dt.datetime, _dt.datetime]:
     return local, utc
 
 
+def counted(designations: pd.DataFrame) -> pd.Series:
+    """The sum of the counts the sources give for each action (missing when they give none)."""
+    return designations[COMPONENTS].astype("Float64").sum(axis=1, min_count=1).astype("Int64")
+
+
 def size(designations: pd.DataFrame) -> pd.Series:
     """Targets named by each action: the total a source states, else the sum of the counts given
     (missing when a source gives no count)."""
-    parts = designations[COMPONENTS].astype("Float64")
-    summed = parts.sum(axis=1, min_count=1)
-    return designations["total_stated"].astype("Float64").fillna(summed).astype("Int64")
+    return designations["total_stated"].fillna(counted(designations)).astype("Int64")
 
 
 def count_mismatches(designations: pd.DataFrame) -> pd.DataFrame:
     """Actions whose stated total differs from the sum of the counts the sources give
     (only where a total and at least one count are given); ``components`` is that sum."""
-    parts = designations[COMPONENTS].astype("Float64")
-    summed = parts.sum(axis=1, min_count=1)
+    summed = counted(designations)
     exact = designations["total_qualifier"].astype("string") == "exact"
-    mask = exact & designations["total_stated"].notna() & summed.notna() & parts.notna().sum(axis=1).ge(2)
-    mask &= summed != designations["total_stated"].astype("Float64")
+    given = designations[COMPONENTS].notna().sum(axis=1)
+    mask = exact & designations["total_stated"].notna() & given.ge(2)
+    mask &= (summed != designations["total_stated"]).fillna(False)
     out = designations.loc[mask].copy()
-    out["components"] = summed[mask].astype("Int64")
+    out["components"] = summed[mask]
     return out
 
 
