@@ -66,6 +66,14 @@ def page_text(path: Path) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
 
 
+def pdf_text(root: Path, *options: str, fold: bool = True) -> str:
+    """The text of a built book's PDF by pdftotext (``options`` such as ``-layout``); with ``fold``,
+    whitespace folded to single spaces (as :func:`page_text` does), else exactly as pdftotext prints it."""
+    out = subprocess.run(["pdftotext", *options, str(root / "_build" / "pdf" / "book.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", out) if fold else out
+
+
 @contextlib.contextmanager
 def chart_on_page(browser, site: Path, page_path: str, chart: str):
     """Open ``page_path`` of the served ``site`` in chromium once chart ``chart`` has drawn.

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import copy_book, run_build
+from conftest import copy_book, pdf_text, run_build
 
 pytestmark = pytest.mark.build
 
@@ -94,9 +94,7 @@ def test_csv_edit_reexecutes_exactly_the_notebooks_that_read_it(book):
     assert r["rendered"] is True
     page = (book / "_build" / "html" / "chapters" / "history.html").read_text()
     assert "987.6" in page
-    import subprocess
-    pdf = subprocess.run(["pdftotext", str(book / "_build" / "pdf" / "book.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = pdf_text(book, fold=False)
     assert "987.6" in pdf
 
 

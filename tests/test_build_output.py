@@ -12,7 +12,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, chart_on_page, serve
+from conftest import ROOT, chart_on_page, pdf_text, serve
 from iranbook import data
 from iranbook.build import book_sources
 
@@ -39,12 +39,6 @@ def chapter_title(file: str) -> str:
     else:
         text = path.read_text()
     return re.search(r"^# (.+)$", text, re.M).group(1).strip()
-
-
-def pdf_text(root: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(root / "_build" / "pdf" / "book.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", " ", out)
 
 
 def executed_charts(root: Path) -> dict[str, dict]:
@@ -214,13 +208,13 @@ def _plain_quotes(text: str) -> str:
 
 
 def test_pdf_has_every_chapter_title(built_book):
-    text = _plain_quotes(pdf_text(built_book)).upper()
+    text = _plain_quotes(pdf_text(built_book, "-layout")).upper()
     for file in toc_files():
         assert _plain_quotes(chapter_title(file)).upper() in text, file
 
 
 def test_pdf_has_resolved_citations_and_bibliography(built_book):
-    text = pdf_text(built_book)
+    text = pdf_text(built_book, "-layout")
     assert re.search(r"\[Associated Press, \d{1,2} \w{3} \d{4}", text)
     assert "[?]" not in text
     assert "Accessed 23 November 2026" in text
@@ -237,7 +231,7 @@ def _axis_titles(spec: dict) -> list:
 
 
 def test_pdf_charts_are_vector_with_text(built_book):
-    text = pdf_text(built_book)
+    text = pdf_text(built_book, "-layout")
     for name, spec in executed_charts(built_book).items():
         axis_titles = [t for t in _axis_titles(spec) if isinstance(t, str)]
         assert axis_titles, name

@@ -7,12 +7,11 @@ interactive chart), is built, and is read in Debian's chromium and with pdftotex
 
 from __future__ import annotations
 
-import subprocess
 
 import pandas as pd
 import pytest
 
-from conftest import copy_book, run_build, serve
+from conftest import copy_book, pdf_text, run_build, serve
 
 pytestmark = pytest.mark.build
 
@@ -57,7 +56,6 @@ def test_hostile_text_is_shown_and_runs_nothing_in_chromium(hostile_book, browse
 
 
 def test_hostile_text_compiles_into_the_pdf(hostile_book):
-    text = subprocess.run(["pdftotext", str(hostile_book / "_build" / "pdf" / "book.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(hostile_book, fold=False)
     assert "window.__pwned" in text and "\\textbf{bold}" in text
     assert " ".join(text.replace("-\n", "").split()).count("pwnedfiller") == 430

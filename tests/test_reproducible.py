@@ -6,11 +6,10 @@ last commit's, via SOURCE_DATE_EPOCH), so nothing is excluded from the compariso
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
-from conftest import copy_book, run_build
+from conftest import copy_book, pdf_text, run_build
 
 pytestmark = pytest.mark.build
 
@@ -28,6 +27,5 @@ def test_two_builds_are_identical(built_book, tmp_path):
     assert sorted(first_tree) == sorted(second_tree)
     differing = [name for name in first_tree if first_tree[name] != second_tree[name]]
     assert differing == [], f"files that differ between two builds: {differing}"
-    texts = [subprocess.run(["pdftotext", str(root / "_build" / "pdf" / "book.pdf"), "-"],
-                            capture_output=True, text=True, check=True).stdout for root in (built_book, second)]
+    texts = [pdf_text(root, fold=False) for root in (built_book, second)]
     assert texts[0] == texts[1]

@@ -3,11 +3,10 @@ layers chart drawing one bar per measure in chromium."""
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
-from conftest import ROOT, chart_on_page, page_text
+from conftest import ROOT, chart_on_page, page_text, pdf_text
 from iranbook import data
 from iranbook import sanctions as sx
 
@@ -31,9 +30,7 @@ def test_sanctions_chapter_figures_follow_the_data(built_book):
 
 
 def test_sanctions_chapter_in_the_pdf(built_book):
-    text = subprocess.run(["pdftotext", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    text = " ".join(text.split())
+    text = pdf_text(built_book)
     assert "THE SANCTIONS REGIME, LAYER BY LAYER" in text.upper()
     assert "00:00 on 28 September 2025 GMT" in text
     assert "Rials per US dollar" in text  # the rial chart's axis title: the chart is vector text

@@ -3,11 +3,10 @@ breakout chart's tails buttons in chromium."""
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 
-from conftest import ROOT, chart_on_page, page_text
+from conftest import ROOT, chart_on_page, page_text, pdf_text
 from iranbook import breakout as bo
 from iranbook import data
 
@@ -31,9 +30,7 @@ def test_war_chapter_figures_follow_the_data(built_book):
 
 
 def test_war_chapter_in_the_pdf_without_hidden_code(built_book):
-    text = subprocess.run(["pdftotext", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    text = " ".join(text.split())
+    text = pdf_text(built_book)
     assert "THE JUNE 2025 WAR AND ITS AFTERMATH" in text.upper()
     assert "02:10 on 22 June 2025" in text
     # the code of hide-input cells is left out of the PDF (the HTML folds it, the notebooks keep it)
