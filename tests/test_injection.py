@@ -36,14 +36,20 @@ def hostile_book(tmp_path_factory):
     return root
 
 
-def test_hostile_text_is_shown_and_runs_nothing_in_chromium(hostile_book, browser):
+# The chapters that print resolution 1696's provisions: history's resolutions table and the
+# sanctions chapter's list of the resolutions restored by the snapback.
+SHOWN_IN = {"history": "history-timeline", "sanctions": "sanctions-layers"}
+
+
+@pytest.mark.parametrize("chapter", sorted(SHOWN_IN))
+def test_hostile_text_is_shown_and_runs_nothing_in_chromium(hostile_book, browser, chapter):
     with serve(hostile_book / "_build" / "html") as base:
         page = browser.new_page()
         dialogs, errors = [], []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "chapters/history.html", wait_until="networkidle")
-        page.locator("#chart-history-timeline .iranbook-chart-live svg.marks").wait_for()
+        page.goto(base + f"chapters/{chapter}.html", wait_until="networkidle")
+        page.locator(f"#chart-{SHOWN_IN[chapter]} .iranbook-chart-live svg.marks").wait_for()
         assert page.evaluate("window.__pwned") is None
         assert dialogs == [] and errors == []
         text = page.inner_text("main")
@@ -58,4 +64,5 @@ def test_hostile_text_is_shown_and_runs_nothing_in_chromium(hostile_book, browse
 def test_hostile_text_compiles_into_the_pdf(hostile_book):
     text = pdf_text(hostile_book, fold=False)
     assert "window.__pwned" in text and "\\textbf{bold}" in text
-    assert " ".join(text.replace("-\n", "").split()).count("pwnedfiller") == 430
+    # the whole text, unclipped, in each chapter that prints it
+    assert " ".join(text.replace("-\n", "").split()).count("pwnedfiller") == 430 * len(SHOWN_IN)
