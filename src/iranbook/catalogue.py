@@ -28,12 +28,18 @@ def _span(frame: pd.DataFrame, fields: list[dict]) -> str:
     return f"{col.min():%Y-%m-%d} to {col.max():%Y-%m-%d}"
 
 
-def _rule_met(frame: pd.DataFrame, root: Path) -> str:
-    levels = data.corroboration(frame, root).value_counts()
-    met = int(levels.get("primary", 0) + levels.get("two independent", 0))
-    return (f"{met} of {len(frame)} (primary {levels.get('primary', 0)}, two independent "
-            f"{levels.get('two independent', 0)}; single {levels.get('single', 0)}, other only "
-            f"{levels.get('other only', 0)})")
+def _rule_met(row) -> str:
+    if row["share"] is None or row["applicable"] == 0:
+        return "not applicable (see the dataset's sourcing note)"
+    parts = [f"{g} {row[g]}" for g in ("primary", "two independent", "attributed", "single", "other only") if row[g]]
+    return f"{row['met']} of {row['applicable']} ({row['share']:.0%}; {', '.join(parts)})"
+
+
+def _overall(root: Path) -> str:
+    from .sources import overall, rule_summary
+
+    met, applicable, share = overall(rule_summary(root))
+    return f"{met} of {applicable} rows ({share:.0%}) where the rule applies"
 
 
 def render(root: Path | None = None, book: bool = False) -> str:
@@ -71,15 +77,19 @@ def render(root: Path | None = None, book: bool = False) -> str:
         f"- Data cut-off: **{pkg['cutoff']}**. {pkg.get('cutoffNote', '')}".rstrip(),
         f"- Licence: {', '.join(lic['title'] for lic in pkg.get('licenses', []))}",
         "- Sources: every row's `sources` column holds keys of `references.bib`, where each entry records"
-        " its URL, the date we read it (`urldate`), its publisher and a reliability tier (`tier`: primary,"
-        " established or other).",
+        " the URL read, the date we read it (`urldate`), who wrote the text (`origin`) and, for a copy read"
+        " elsewhere, the site it was read on (`via`): both are ids of the publishers registry (`publishers`),"
+        " which gives each publisher's kind, domains and tier (primary, established, other or excluded) with"
+        " the reason for it.",
         "- Validate: `python -m iranbook.data` (the book's own checks, with file, row and column in every"
         " message) or `frictionless validate data/datapackage.json`.",
         "",
         "The last column counts the rows that meet the book's sourcing rule (one primary source, or"
-        " established sources from two different publishers); the others rest on a single established"
-        " publisher or on other sources only and are candidates for further corroboration"
-        " (`iranbook.data.corroboration`).",
+        " established sources from two independent origins), computed from the origins of each row's sources"
+        " (`iranbook.sources.grades`): reprints of one story count once, and a source that speaks for the party"
+        " that made a statement is primary for that statement. *Attributed* rows record only what their own"
+        " source says. The others rest on a single established origin or on lower-tier sources only, and the"
+        f" book marks them where it shows them. Overall: {_overall(root)}.",
         "",
         *(table("| dataset | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
                 "|---|---|---|---|---|---|", "22 6 13 8 24 27") if book else
@@ -87,12 +97,16 @@ def render(root: Path | None = None, book: bool = False) -> str:
                 "|---|---|---|---|---|---|---|", "")),
     ]
     frames = {}
+    from .sources import rule_summary
+
+    summary = rule_summary(root).set_index("dataset")
     for res in pkg["resources"]:
         frame = data.load(res["name"], root)
         frames[res["name"]] = frame
+        met = _rule_met(summary.loc[res["name"]]) if res["name"] in summary.index else "no sources column"
         lines.append(f"| `{res['name']}` |{'' if book else ' ' + link(res['path']) + ' |'} {len(frame)} | "
-                     f"{_span(frame, res['schema']['fields'])} | {len(data.sources_of(frame))} | {cell(res['title'])} | "
-                     f"{_rule_met(frame, root)} |")
+                     f"{_span(frame, res['schema']['fields'])} | {len(data.sources_of(frame)) if 'sources' in frame else '-'} | {cell(res['title'])} | "
+                     f"{met} |")
     lines += end()
     for res in pkg["resources"]:
         origin = res.get("origin", {})
@@ -104,6 +118,10 @@ def render(root: Path | None = None, book: bool = False) -> str:
                            ("Date accessed", "date_accessed"), ("Licence", "license")):
             if key in origin:
                 lines.append(f"- **{label}:** {cell(origin[key]) if book else origin[key]}")
+        if res.get("sourcing"):
+            rules = res["sourcing"]
+            text = rules.get("exempt") or rules.get("note", "")
+            lines.append(f"- **Sourcing rule:** {cell(text) if book else text}")
         pk = res["schema"].get("primaryKey", [])
         lines.append(f"- **Primary key:** {', '.join(pk)}")
         for fk in res["schema"].get("foreignKeys", []):

@@ -115,40 +115,17 @@ def bib_keys(root: Path | None = None) -> set[str]:
     return set(_bib_keys_of(_read_bytes(root / BIB_FILE)))
 
 
-def bib_entries(root: Path | None = None) -> dict[str, dict[str, str]]:
-    """Each references.bib entry's ``publisher`` and ``tier`` (primary, established or other), by key."""
-    root = root or book_root()
-    text = _read_bytes(root / BIB_FILE).decode("utf-8")
-    entries = {}
-    for block in re.split(r"(?m)^\s*@", text)[1:]:
-        head = re.match(r"(\w+)\s*\{\s*([^,\s]+)\s*,", block)
-        if not head or head.group(1).lower() in ("comment", "string", "preamble"):
-            continue
-        fields = dict(re.findall(r"(?m)^\s*(publisher|tier)\s*=\s*\{(.*)\},?\s*$", block))
-        entries[head.group(2)] = fields
-    return entries
-
-
-def corroboration(frame: pd.DataFrame, root: Path | None = None, column: str = "sources") -> pd.Series:
+def corroboration(frame: pd.DataFrame, root: Path | None = None, column: str = "sources",
+                  dataset: str | None = None) -> pd.Series:
     """How each row meets the book's sourcing rule (one primary source, or two independent reputable ones).
 
-    ``primary``: at least one primary source. ``two independent``: established sources from at least
-    two different publishers (wire copy counts under the agency that wrote it). ``single``: one
-    established publisher only. ``other only``: no primary or established source.
+    Computed from the origins of the rows' sources (see :mod:`iranbook.sources`): ``primary``,
+    ``two independent`` (established sources from two distinct origins), ``attributed`` (a row
+    recorded only as what its own source says), ``single``, ``other only``, ``not applicable``.
     """
-    entries = bib_entries(root)
+    from . import sources
 
-    def judge(cell) -> str:
-        keys = [k.strip() for k in str(cell).split(SOURCE_SEPARATOR) if k.strip()]
-        tiers = [entries.get(k, {}).get("tier") for k in keys]
-        if "primary" in tiers:
-            return "primary"
-        publishers = {entries[k].get("publisher") for k in keys if entries.get(k, {}).get("tier") == "established"}
-        return "two independent" if len(publishers) >= 2 else "single" if publishers else "other only"
-
-    levels = ["primary", "two independent", "single", "other only"]
-    return pd.Series(pd.Categorical(frame[column].map(judge), categories=levels, ordered=True),
-                     index=frame.index, name="corroboration")
+    return sources.grades(frame, root, column, dataset)
 
 
 _BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
@@ -349,8 +326,11 @@ def _validate_resource(res: dict, root: Path, keys: set[str],
 
 def validate_all(root: Path | None = None) -> None:
     """Check every table of the data package; raise :class:`DataError` listing every problem."""
+    from . import sources
+
     root = root or book_root()
     problems = _validate_package(root)[1]
+    problems += sources.check_registry(root) + sources.check_bibliography(root)
     if problems:
         raise DataError(problems)
 
