@@ -75,13 +75,15 @@ def size(designations: pd.DataFrame) -> pd.Series:
 
 
 def count_mismatches(designations: pd.DataFrame) -> pd.DataFrame:
-    """Actions whose stated total differs from the sum of the counts the sources give
-    (only where a total and at least one count are given); ``components`` is that sum."""
+    """Actions whose stated total disagrees with the sum of the counts the sources give (only where a
+    total and at least two counts are given): an exact total that differs from the sum, or a "more
+    than" total that the sum does not exceed. ``components`` is that sum."""
     summed = counted(designations)
-    exact = designations["total_qualifier"].astype("string") == "exact"
+    qualifier = designations["total_qualifier"].astype("string")
+    total = designations["total_stated"]
     given = designations[COMPONENTS].notna().sum(axis=1)
-    mask = exact & designations["total_stated"].notna() & given.ge(2)
-    mask &= (summed != designations["total_stated"]).fillna(False)
+    wrong = ((qualifier == "exact") & (summed != total)) | ((qualifier == "more than") & (summed <= total))
+    mask = total.notna() & given.ge(2) & wrong.fillna(False)
     out = designations.loc[mask].copy()
     out["components"] = summed[mask]
     return out
