@@ -193,3 +193,24 @@ def test_one_publisher_one_printed_name():
                 checked += 1
                 assert text == origin.name, key
     assert checked > 100
+
+
+def test_citations_of_one_author_on_one_day_print_distinctly():
+    from pybtex.database import parse_file, parse_string
+
+    from iranbook import sphinxext
+
+    toy = parse_string("""
+@misc{b, author = {{Reuters}}, title = {Second}, date = {2025-02-26}}
+@misc{a, author = {{Reuters}}, title = {First}, date = {2025-02-26}}
+@misc{c, author = {{Reuters}}, title = {Other day}, date = {2025-02-27}}
+@misc{d, author = {{Associated Press}}, title = {Month}, date = {2026-02}}
+""", "bibtex")
+    assert sphinxext.suffixes_of(toy) == {"a": "a", "b": "b"}
+    assert sphinxext._printed_date(toy.entries["d"].fields) == "Feb 2026"
+    bib = parse_file(str(ROOT / "references.bib"))
+    suffixes = sphinxext.suffixes_of(bib)
+    labels = [(sphinxext._author_label(e), sphinxext._printed_date(e.fields) + suffixes.get(k, ""))
+              for k, e in bib.entries.items()]
+    assert len(labels) == len(set(labels))
+    assert suffixes, "the book has same-author, same-day sources: they must get letters"

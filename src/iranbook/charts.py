@@ -163,6 +163,48 @@ class _Output:
         return self.bundle
 
 
+#: The column every chart's data gets: how its row meets the sourcing rule, in words.
+SOURCING = "sourcing"
+
+
+def with_sourcing(frame: pd.DataFrame, sources_column: str = "sources") -> pd.DataFrame:
+    """``frame`` with a :data:`SOURCING` column: each row's grade in words ('single source', ...).
+    Rows with no sources (annotations such as event markers) get an empty value."""
+    from . import sources
+
+    has = frame[sources_column].notna() & (frame[sources_column].astype("string").str.strip() != "")
+    grades = sources.grades(frame.loc[has], column=sources_column)
+    out = frame.copy()
+    out[SOURCING] = ""
+    out.loc[has, SOURCING] = [sources.GRADE_TEXT[str(g)] for g in grades]
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def add_sourcing_tooltip(spec: dict) -> dict:
+    """Add the :data:`SOURCING` field to every tooltip of a Vega-Lite spec (so a reader hovering a
+    mark sees whether it rests on a single source)."""
+    entry = {"field": SOURCING, "type": "nominal", "title": "Sourcing"}
+
+    def walk(node):
+        if isinstance(node, dict):
+            enc = node.get("encoding")
+            if isinstance(enc, dict) and "tooltip" in enc:
+                tip = enc["tooltip"]
+                tips = tip if isinstance(tip, list) else [tip]
+                if not any(isinstance(t, dict) and (t.get("field") == SOURCING or t.get("title") == "Sourcing")
+                           for t in tips):
+                    enc["tooltip"] = [*tips, entry]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return spec
+
+
 def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -> None:
     """Show ``chart`` in the house style with its source line and a CSV of the data it draws.
 
@@ -186,7 +228,10 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     frame = chart.data
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"chart {name!r}: give the chart its data as one DataFrame, not {type(frame).__name__}")
-    spec = chart.to_dict()
+    if sources_column in frame.columns and SOURCING not in frame.columns:
+        frame = with_sourcing(frame, sources_column)
+        chart = chart.properties(data=frame)
+    spec = add_sourcing_tooltip(chart.to_dict())
     if not spec.get("title") or not spec.get("description"):
         raise ValueError(f"chart {name!r}: set both a title and a description (the text alternative)")
     if sources_column not in frame.columns:

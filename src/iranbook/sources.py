@@ -34,6 +34,10 @@ GRADES = ["primary", "two independent", "attributed", "single", "other only", "n
 MEETS = {"primary", "two independent", "attributed"}
 #: What the book prints beside a row that does not meet the rule.
 GRADE_LABELS = {"single": "single source", "other only": "lower-tier sources only"}
+#: How a grade reads in a chart's tooltip and data table.
+GRADE_TEXT = {"primary": "primary source", "two independent": "two independent sources",
+              "attributed": "attributed to its own source", "single": "single source",
+              "other only": "lower-tier sources only", "not applicable": "rule not applicable"}
 
 
 @dataclass(frozen=True)

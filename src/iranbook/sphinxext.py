@@ -44,7 +44,7 @@ class BookStyle(_Unsrt):
         return toplevel[
             optional[sentence[self.format_names("author")]],
             optional[self.format_title(e, "title")],
-            sentence[optional[bib_field("howpublished")], optional[bib_field("date")]],
+            sentence[optional[bib_field("howpublished")], date_or_year],
             optional[sentence[bib_field("note")]],
             self.format_web_refs(e),
         ]
@@ -57,20 +57,67 @@ class BookStyle(_Unsrt):
 
 
 
-@node
-def date_or_year(children, data):
-    """The citation's date: '26 Feb 2025' for an entry with a full ``date``, else its year.
+#: Letters that tell apart two entries whose citation would otherwise print the same
+#: (same author, same date): key -> "a", "b", ... Filled from references.bib when Sphinx starts.
+SUFFIXES: dict[str, str] = {}
 
-    Many of the book's sources are wire reports with the same author and year; the date tells
-    them apart in the text.
-    """
-    assert not children
-    raw = data["entry"].fields.get("date", "")
+
+def _printed_date(fields) -> str:
+    """'26 Feb 2025' for a full date, 'Feb 2026' for a month, else the year ('n.d.' without one)."""
+    raw = fields.get("date", "")
     try:
         day = _dt.date.fromisoformat(raw)
+        return f"{day.day} {day.strftime('%b %Y')}"
     except ValueError:
-        return first_of[optional[bib_field("year")], "n.d."].format_data(data)
-    return Text(f"{day.day} {day.strftime('%b %Y')}")
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}", raw):
+        return _dt.date.fromisoformat(raw + "-01").strftime("%b %Y")
+    return fields.get("year", "") or "n.d."
+
+
+def _author_label(entry) -> str:
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [" ".join(p.last_names) or str(p) for p in people]
+    return " and ".join(names[:2]) + (" et al." if len(names) > 2 else "")
+
+
+def suffixes_of(bib_data) -> dict[str, str]:
+    """For each group of entries with the same author label and printed date, the letters a, b, ...
+    in the order of their titles (then keys), so that two citations never print the same."""
+    groups: dict[tuple, list] = {}
+    for key, entry in bib_data.entries.items():
+        groups.setdefault((_author_label(entry), _printed_date(entry.fields)), []).append(
+            (entry.fields.get("title", ""), key))
+    out = {}
+    for members in groups.values():
+        if len(members) > 1:
+            for letter, (_, key) in zip("abcdefghijklmnopqrstuvwxyz", sorted(members)):
+                out[key] = letter
+    return out
+
+
+@node
+def date_or_year(children, data):
+    """The citation's date ('26 Feb 2025', 'Feb 2026' or the year) with its letter when another entry
+    of the same author would print the same ('26 Feb 2025a', '26 Feb 2025b').
+
+    Many of the book's sources are wire reports with the same author and year; the date tells
+    them apart in the text, the letter when the date does not.
+    """
+    assert not children
+    entry = data["entry"]
+    return Text(_printed_date(entry.fields) + SUFFIXES.get(entry.key, ""))
+
+
+def load_suffixes(app, config):
+    """Compute :data:`SUFFIXES` from the book's bibliography files."""
+    from pybtex.database import parse_file
+
+    SUFFIXES.clear()
+    for name in getattr(config, "bibtex_bibfiles", []) or []:
+        path = Path(app.srcdir) / name
+        if path.is_file():
+            SUFFIXES.update(suffixes_of(parse_file(str(path))))
 
 
 # sphinxcontrib-bibtex's author-year styles look the name ``year`` up in this module at render time.
@@ -182,6 +229,7 @@ def announce_cutoff(app, config):
 
 def setup(app):
     app.connect("config-inited", announce_cutoff)
+    app.connect("config-inited", load_suffixes)
     app.add_directive("chart", ChartDirective)
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("html-page-context", drop_thebe, priority=900)

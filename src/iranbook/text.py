@@ -125,6 +125,9 @@ def md_register(frame: pd.DataFrame) -> str:
     ``frame`` has the columns of the ``discrepancies`` dataset; each version shows its
     assessment, its note and the citation of its sources.
     """
+    from . import sources
+
+    frame = frame.assign(_grade=sources.grades(frame, dataset="discrepancies"))
     items = []
     for topic_id, group in frame.groupby("topic_id", sort=True, observed=True):
         items.append(f"- **{md_escape(topic_id)}: {md_escape(group['topic'].iloc[0])}**")
@@ -133,8 +136,22 @@ def md_register(frame: pd.DataFrame) -> str:
             note = row.get("note")
             if isinstance(note, str) and note.strip():
                 line += f". {md_escape(note)}"
-            items.append(line + " " + cite(row["sources"]))
+            mark = sources.label(row["_grade"])
+            items.append(line + " " + cite(row["sources"]) + (f" *({mark})*" if mark else ""))
     return "\n".join(items)
+
+
+def cited(frame: pd.DataFrame, column: str = "sources", dataset: str | None = None) -> list[str]:
+    """Each row's citation, followed by its sourcing grade where the row does not meet the book's rule
+    (*single source*, *lower-tier sources only*): what a table or list shows in its sources column."""
+    from . import sources
+
+    grades = sources.grades(frame, column=column, dataset=dataset)
+    out = []
+    for keys, grade in zip(frame[column], grades):
+        mark = sources.label(grade)
+        out.append(cite(keys) + (f" *({mark})*" if mark else ""))
+    return out
 
 
 def cite(keys: str | list[str]) -> str:
