@@ -59,12 +59,15 @@ def test_theme_is_colour_blind_safe_palette():
 
 def test_show_writes_exactly_the_data_drawn(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("IRANBOOK_ROOT", str(ROOT))
     glued = {}
     monkeypatch.setattr("myst_nb.glue", lambda name, value, display=True: glued.setdefault(name, value))
     frame = _frame()
     charts.show(_chart(frame), name="unit-test")
     written = pd.read_csv(tmp_path / "_chart_data" / "unit-test.csv", parse_dates=["x"])
-    pd.testing.assert_frame_equal(written, frame, check_dtype=False)
+    # the data drawn, plus each row's sourcing grade in words (AP alone; AP and Reuters: two origins)
+    graded = frame.assign(sourcing=["single source", "two independent sources"])
+    pd.testing.assert_frame_equal(written, graded, check_dtype=False)
     line = glued["unit-test-source"].data
     assert "{cite:p}`ap2025amassed,reuters2025overdue`" in line
     assert "Data cut-off: 12 November 2025" in line
@@ -83,3 +86,21 @@ def test_show_refuses_incomplete_charts(tmp_path, monkeypatch, kwargs, error):
         chart = alt.Chart(_frame()).mark_line().encode(x="x:T", y="y:Q").properties(title="t")
     with pytest.raises(ValueError, match=error):
         charts.show(chart, **kwargs)
+
+
+def test_every_tooltip_gets_the_sourcing_grade():
+    spec = {"layer": [{"mark": "point", "encoding": {"tooltip": [{"field": "x"}]}},
+                      {"mark": "rule", "encoding": {"tooltip": {"field": "y"}}},
+                      {"mark": "text", "encoding": {"text": {"field": "y"}}}]}
+    out = charts.add_sourcing_tooltip(spec)
+    assert out["layer"][0]["encoding"]["tooltip"][-1]["field"] == "sourcing"
+    assert [t["field"] for t in out["layer"][1]["encoding"]["tooltip"]] == ["y", "sourcing"]
+    assert "tooltip" not in out["layer"][2]["encoding"]
+    again = charts.add_sourcing_tooltip(out)
+    assert len(again["layer"][0]["encoding"]["tooltip"]) == 2
+
+
+def test_rows_without_sources_get_no_grade(monkeypatch):
+    monkeypatch.setenv("IRANBOOK_ROOT", str(ROOT))
+    frame = pd.DataFrame({"y": [1, 2], "sources": ["ap2025amassed", None]})
+    assert charts.with_sourcing(frame)["sourcing"].tolist() == ["single source", ""]

@@ -228,14 +228,15 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     frame = chart.data
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"chart {name!r}: give the chart its data as one DataFrame, not {type(frame).__name__}")
-    if sources_column in frame.columns and SOURCING not in frame.columns:
-        frame = with_sourcing(frame, sources_column)
-        chart = chart.properties(data=frame)
-    spec = add_sourcing_tooltip(chart.to_dict())
+    spec = chart.to_dict()
     if not spec.get("title") or not spec.get("description"):
         raise ValueError(f"chart {name!r}: set both a title and a description (the text alternative)")
     if sources_column not in frame.columns:
         raise ValueError(f"chart {name!r}: the data has no {sources_column!r} column of citation keys")
+    if SOURCING not in frame.columns:
+        frame = with_sourcing(frame, sources_column)
+        chart = chart.properties(data=frame)
+    spec = add_sourcing_tooltip(chart.to_dict())
 
     out_dir = Path(CHART_DATA_DIR)
     out_dir.mkdir(exist_ok=True)
