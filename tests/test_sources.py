@@ -214,3 +214,17 @@ def test_citations_of_one_author_on_one_day_print_distinctly():
               for k, e in bib.entries.items()]
     assert len(labels) == len(set(labels))
     assert suffixes, "the book has same-author, same-day sources: they must get letters"
+
+
+def test_the_book_meets_its_sourcing_targets():
+    """At least 85% of the rows the rule applies to meet it, and no dataset is under 60% without a note
+    in data/datapackage.json saying why its kind of data cannot meet it."""
+    summary = sources.rule_summary(ROOT)
+    met, applicable, share = sources.overall(summary)
+    assert share >= sources.TARGET_OVERALL, f"{met} of {applicable} rows ({share:.1%}) meet the sourcing rule"
+    assert sources.below_floor(summary)["dataset"].tolist() == []
+
+
+def test_a_dataset_under_the_floor_needs_a_reason():
+    summary = pd.DataFrame({"dataset": ["a", "b", "c"], "share": [0.5, 0.5, 0.9], "below_floor": ["", "why", ""]})
+    assert sources.below_floor(summary)["dataset"].tolist() == ["a"]

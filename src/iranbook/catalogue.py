@@ -121,7 +121,10 @@ def render(root: Path | None = None, book: bool = False) -> str:
         if res.get("sourcing"):
             rules = res["sourcing"]
             text = rules.get("exempt") or rules.get("note", "")
-            lines.append(f"- **Sourcing rule:** {cell(text) if book else text}")
+            if text:
+                lines.append(f"- **Sourcing rule:** {cell(text) if book else text}")
+            if rules.get("belowFloor"):
+                lines.append(f"- **Below the 60% floor:** {cell(rules['belowFloor']) if book else rules['belowFloor']}")
         pk = res["schema"].get("primaryKey", [])
         lines.append(f"- **Primary key:** {', '.join(pk)}")
         for fk in res["schema"].get("foreignKeys", []):

@@ -19,6 +19,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 
 from docutils.statemachine import StringList
+from sphinx.util import logging as sphinx_logging
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
 from pybtex.style.formatting.unsrt import Style as _Unsrt
@@ -227,9 +228,40 @@ def announce_cutoff(app, config):
     config.html_theme_options = options
 
 
+LOG = sphinx_logging.getLogger(__name__)
+
+#: ``{event}`2026-03-10-a``` in a chapter's prose: the citation of that timeline record's sources,
+#: with its sourcing grade where the record does not meet the book's rule. The prose names the
+#: record; its sources and grade come from the data at build time.
+_EVENT_ROLE = re.compile(r"\{event\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
+
+
+def expand_event_roles(app, docname, source):
+    """Replace each ``{event}`id``` of a page (notebook JSON or Markdown) before it is parsed."""
+    text = source[0]
+    if "{event}`" not in text:
+        return
+    from . import data, sources
+    from .text import cite
+
+    timeline = data.load("timeline", Path(app.srcdir))
+    grades = dict(zip(timeline["id"], sources.grades(timeline, Path(app.srcdir))))
+    keys = dict(zip(timeline["id"], timeline["sources"]))
+    def replace(match):
+        event = match.group(1)
+        if event not in keys:
+            LOG.warning(f"{{event}}`{event}`: no such record in data/timeline.csv", location=docname)
+            return match.group(0)
+        mark = sources.label(grades[event])
+        return cite(keys[event]) + (f" *({mark})*" if mark else "")
+
+    source[0] = _EVENT_ROLE.sub(replace, text)
+
+
 def setup(app):
     app.connect("config-inited", announce_cutoff)
     app.connect("config-inited", load_suffixes)
+    app.connect("source-read", expand_event_roles)
     app.add_directive("chart", ChartDirective)
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("html-page-context", drop_thebe, priority=900)

@@ -1,0 +1,76 @@
+"""The 2026 story's helpers: milestones from data, periods, rates, and the exports-against-traffic
+finding; and the {event} role that cites a timeline record with its grade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from iranbook import data, sources, sphinxext, story
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_milestone_names_a_timeline_record_and_they_run_in_order():
+    marks = story.milestones(ROOT)
+    assert {"war_start", "ceasefire", "blockade", "mou"} <= set(marks)
+    assert marks["war_start"].date < marks["ceasefire"].date < marks["blockade"].date < marks["mou"].date
+    assert marks["mou"].date <= pd.Timestamp(data.cutoff(ROOT))
+
+
+def test_unknown_milestone_is_named():
+    with pytest.raises(KeyError, match="no milestone nosuch in data/milestones.csv"):
+        story.milestone_frame(["war_start", "nosuch"], ROOT)
+
+
+def test_periods_and_rates_on_toy_data():
+    frame = pd.DataFrame({"date": pd.to_datetime(["2026-01-31", "2026-02-01", "2026-02-28", "2026-03-01"])})
+    assert story.between(frame, "2026-02-01", "2026-02-28")["date"].dt.day.tolist() == [1, 28]
+    assert story.per_month(frame).tolist() == [1, 2, 1]
+    assert story.days_between("2026-02-28", "2026-04-07") == 38
+    assert story.daily_rate(16.5, "2026-03-01", "2026-03-11") == pytest.approx(1.5)
+    with pytest.raises(ValueError):
+        story.daily_rate(1, "2026-03-02", "2026-03-01")
+    phases = story.phase_of(frame["date"], [("war", pd.Timestamp("2026-02-01")), ("truce", pd.Timestamp("2026-03-01"))])
+    assert phases.tolist()[1:] == ["war", "war", "truce"] and pd.isna(phases.iloc[0])
+
+
+def test_irans_exports_kept_moving_while_traffic_collapsed():
+    flows = story.exports_and_traffic(data.load("economic_indicators", ROOT))
+    assert flows["exports_per_day"] == pytest.approx(1.5)
+    assert flows["transits_fall"] == pytest.approx(1 - 7 / 135)
+    assert flows["transits_date"] == pd.Timestamp("2026-03-03")
+
+
+def _expand(text: str, warnings: list) -> str:
+    source = [text]
+    app = SimpleNamespace(srcdir=str(ROOT))
+    original = sphinxext.LOG.warning
+    sphinxext.LOG.warning = lambda msg, *a, **k: warnings.append(msg)
+    try:
+        sphinxext.expand_event_roles(app, "doc", source)
+    finally:
+        sphinxext.LOG.warning = original
+    return source[0]
+
+
+def test_event_role_cites_the_record_with_its_grade():
+    timeline = data.load("timeline", ROOT)
+    grades = sources.grades(timeline, ROOT).astype(str)
+    single = timeline[grades == "single"].iloc[0]
+    good = timeline[grades == "two independent"].iloc[0]
+    warnings: list = []
+    out = _expand(f"A {{event}}`{single['id']}` and B {{event}}`{good['id']}`.", warnings)
+    keys = ",".join(single["sources"].split(";"))
+    assert f"{{cite:p}}`{keys}` *(single source)*" in out
+    assert "{cite:p}`" + ",".join(good["sources"].split(";")) + "`." in out
+    assert warnings == []
+
+
+def test_event_role_with_an_unknown_record_warns():
+    warnings: list = []
+    out = _expand("See {event}`1900-01-01-z`.", warnings)
+    assert out == "See {event}`1900-01-01-z`." and "no such record" in warnings[0]
