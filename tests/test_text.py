@@ -67,7 +67,9 @@ def test_md_register_groups_versions_under_their_topic():
     })
     lines = md_register(frame).splitlines()
     assert lines[0] == "- **D01: A date**"
-    assert lines[1] == "  - May 2005 (*adopted*) {cite:p}`k1`"
+    # an adopted version must meet the rule (k1 is no known source: lower tier); an alternative one is
+    # attributed to its own source and carries no mark
+    assert lines[1] == "  - May 2005 (*adopted*) {cite:p}`k1` *(lower-tier sources only)*"
     assert lines[2] == "  - June \\| 2005 (*alternative*). Later \\<source\\>. {cite:p}`k1,k2`"
     assert lines[3] == "- **D02: Other**"
 
