@@ -32,3 +32,16 @@ def test_data_read_only_through_the_loader(path):
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert not re.search(r"read_csv|read_json|open\(|data/", code), \
         f"{path.name}: read data with iranbook.load(), not directly"
+
+
+def test_cells_that_show_a_chart_are_removed_from_the_page():
+    """A chart is placed by its {chart} figure; if the cell that shows it also displays it, the page has
+    two elements with the chart's id and the figure's chart never draws."""
+    import json
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.glob("chapters/*.ipynb")) + [root / "intro.ipynb"]:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code" and re.search(r"^\s*show\(", "".join(cell["source"]), re.M):
+                assert "remove-cell" in cell["metadata"].get("tags", []), f"{path.name}: cell {cell.get('id')}"
