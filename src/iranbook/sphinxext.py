@@ -242,7 +242,7 @@ def expand_event_roles(app, docname, source):
     if "{event}`" not in text:
         return
     from . import data, sources
-    from .text import cite
+    from .text import cite_graded
 
     timeline = data.load("timeline", Path(app.srcdir))
     grades = dict(zip(timeline["id"], sources.grades(timeline, Path(app.srcdir))))
@@ -252,8 +252,7 @@ def expand_event_roles(app, docname, source):
         if event not in keys:
             LOG.warning(f"{{event}}`{event}`: no such record in data/timeline.csv", location=docname)
             return match.group(0)
-        mark = sources.label(grades[event])
-        return cite(keys[event]) + (f" *({mark})*" if mark else "")
+        return cite_graded(keys[event], grades[event])
 
     source[0] = _EVENT_ROLE.sub(replace, text)
 

@@ -136,8 +136,7 @@ def md_register(frame: pd.DataFrame) -> str:
             note = row.get("note")
             if isinstance(note, str) and note.strip():
                 line += f". {md_escape(note)}"
-            mark = sources.label(row["_grade"])
-            items.append(line + " " + cite(row["sources"]) + (f" *({mark})*" if mark else ""))
+            items.append(line + " " + cite_graded(row["sources"], row["_grade"]))
     return "\n".join(items)
 
 
@@ -147,11 +146,16 @@ def cited(frame: pd.DataFrame, column: str = "sources", dataset: str | None = No
     from . import sources
 
     grades = sources.grades(frame, column=column, dataset=dataset)
-    out = []
-    for keys, grade in zip(frame[column], grades):
-        mark = sources.label(grade)
-        out.append(cite(keys) + (f" *({mark})*" if mark else ""))
-    return out
+    return [cite_graded(keys, grade) for keys, grade in zip(frame[column], grades)]
+
+
+def cite_graded(keys: str | list[str], grade: str) -> str:
+    """The citation of ``keys`` followed, when ``grade`` falls short of the sourcing rule, by the grade
+    in words: ``{cite:p}`a` *(single source)*``."""
+    from . import sources
+
+    mark = sources.label(grade)
+    return cite(keys) + (f" *({mark})*" if mark else "")
 
 
 def cite(keys: str | list[str]) -> str:
