@@ -31,14 +31,15 @@ def _span(frame: pd.DataFrame, fields: list[dict]) -> str:
 def _rule_met(row) -> str:
     if row["share"] is None or row["applicable"] == 0:
         return "not applicable (see the dataset's sourcing note)"
-    parts = [f"{g} {row[g]}" for g in ("primary", "two independent", "attributed", "single", "other only") if row[g]]
-    return f"{row['met']} of {row['applicable']} ({row['share']:.0%}; {', '.join(parts)})"
+    parts = [f"{g} {row[g]}" for g in ("primary", "two independent", "attributed", "single", "other only")
+             if row[g] or g == "primary"]
+    return f"{row['met']} of {row['applicable']} ({', '.join(parts)}; {row['share']:.0%})"
 
 
-def _overall(root: Path) -> str:
-    from .sources import overall, rule_summary
+def _overall(summary: pd.DataFrame) -> str:
+    from .sources import overall
 
-    met, applicable, share = overall(rule_summary(root))
+    met, applicable, share = overall(summary)
     return f"{met} of {applicable} rows ({share:.0%}) where the rule applies"
 
 
@@ -48,8 +49,12 @@ def render(root: Path | None = None, book: bool = False) -> str:
     wide tables may break across PDF pages."""
     from .text import md_escape
 
+    from .sources import rule_summary
+
     root = root or data.book_root()
     pkg = data.package(root)
+    frames = {res["name"]: data.load(res["name"], root) for res in pkg["resources"]}
+    summary = rule_summary(root, frames)
     cell = md_escape if book else _cell
 
     def link(path: str) -> str:
@@ -89,20 +94,16 @@ def render(root: Path | None = None, book: bool = False) -> str:
         " (`iranbook.sources.grades`): reprints of one story count once, and a source that speaks for the party"
         " that made a statement is primary for that statement. *Attributed* rows record only what their own"
         " source says. The others rest on a single established origin or on lower-tier sources only, and the"
-        f" book marks them where it shows them. Overall: {_overall(root)}.",
+        f" book marks them where it shows them. Overall: {_overall(summary)}.",
         "",
         *(table("| dataset | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
                 "|---|---|---|---|---|---|", "22 6 13 8 24 27") if book else
           table("| dataset | file | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
                 "|---|---|---|---|---|---|---|", "")),
     ]
-    frames = {}
-    from .sources import rule_summary
-
-    summary = rule_summary(root).set_index("dataset")
+    summary = summary.set_index("dataset")
     for res in pkg["resources"]:
-        frame = data.load(res["name"], root)
-        frames[res["name"]] = frame
+        frame = frames[res["name"]]
         met = _rule_met(summary.loc[res["name"]]) if res["name"] in summary.index else "no sources column"
         lines.append(f"| `{res['name']}` |{'' if book else ' ' + link(res['path']) + ' |'} {len(frame)} | "
                      f"{_span(frame, res['schema']['fields'])} | {len(data.sources_of(frame)) if 'sources' in frame else '-'} | {cell(res['title'])} | "

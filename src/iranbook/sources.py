@@ -177,10 +177,13 @@ def grade(keys, root: Path | None = None, stated_by: str | None = None) -> str:
     """The grade of one row from its citation keys (``a;b`` or a list) and, for a stated position or
     figure, the party that stated it."""
     root = root or _data.book_root()
+    return _grade(keys, registry(root), entries(root), stated_by)
+
+
+def _grade(keys, pubs: dict[str, Publisher], bib: dict[str, Entry], stated_by: str | None) -> str:
     if isinstance(keys, str):
         keys = _split(keys)
     keys = [k for k in (keys or []) if k]
-    pubs, bib = registry(root), entries(root)
     origins = {bib[k].origin for k in keys if k in bib and bib[k].origin in pubs}
     tiers = {o: pubs[o].tier for o in origins}
     if "primary" in tiers.values():
@@ -206,6 +209,7 @@ def grades(frame: pd.DataFrame, root: Path | None = None, column: str = "sources
     rules = _sourcing(dataset or frame.attrs.get("dataset"), root)
     stated = rules.get("statedBy")
     attributed = rules.get("attributed")
+    pubs, bib = registry(root), entries(root)
 
     def one(row) -> str:
         if "exempt" in rules:
@@ -214,15 +218,10 @@ def grades(frame: pd.DataFrame, root: Path | None = None, column: str = "sources
             return "attributed"
         party = row.get(stated) if stated else None
         party = str(party) if party is not None and not pd.isna(party) else None
-        return grade(row[column] if not pd.isna(row[column]) else "", root, party)
+        return _grade(row[column] if not pd.isna(row[column]) else "", pubs, bib, party)
 
     values = [one(row) for _, row in frame.iterrows()]
     return pd.Series(pd.Categorical(values, categories=GRADES, ordered=True), index=frame.index, name="corroboration")
-
-
-def meets(grades_: pd.Series) -> pd.Series:
-    """True where a grade meets the rule."""
-    return grades_.astype(str).isin(MEETS)
 
 
 def label(grade_: str) -> str:
@@ -230,21 +229,16 @@ def label(grade_: str) -> str:
     return GRADE_LABELS.get(str(grade_), "")
 
 
-def excluded(root: Path | None = None) -> list[Publisher]:
-    """The publishers the book never cites, by name."""
-    return sorted((p for p in registry(root).values() if p.tier == "excluded"), key=lambda p: p.name.lower())
-
-
-def rule_summary(root: Path | None = None) -> pd.DataFrame:
+def rule_summary(root: Path | None = None, frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per dataset with a sources column: its rows, the count of each grade, the rows meeting the rule,
     the rows the rule applies to and their share (``None`` for an exempt dataset), and the dataset's
-    sourcing note."""
+    sourcing note. ``frames`` are datasets the caller has already loaded, by name."""
     root = root or _data.book_root()
     out = []
     for res in _data.package(root)["resources"]:
         if not any(f.get("role") == "sources" for f in res["schema"]["fields"]):
             continue
-        frame = _data.load(res["name"], root)
+        frame = frames[res["name"]] if frames and res["name"] in frames else _data.load(res["name"], root)
         counts = grades(frame, root, dataset=res["name"]).value_counts()
         applicable = len(frame) - int(counts.get("not applicable", 0))
         met = sum(int(counts.get(g, 0)) for g in MEETS)

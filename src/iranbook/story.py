@@ -61,15 +61,6 @@ def per_month(frame: pd.DataFrame, column: str = "date") -> pd.Series:
     return months.value_counts().sort_index()
 
 
-def phase_of(dates: pd.Series, bounds: list[tuple[str, pd.Timestamp]]) -> pd.Series:
-    """The name of the phase each date falls in: ``bounds`` lists (name, first day) in date order; a
-    date before the first bound gets no phase."""
-    out = pd.Series(pd.NA, index=dates.index, dtype="string")
-    for name, first in bounds:
-        out[dates >= first] = name
-    return out
-
-
 def daily_rate(total: float, first, last) -> float:
     """A cumulative quantity over the days ``first`` to ``last`` (both included), per day."""
     days = days_between(first, last) + 1
