@@ -3,6 +3,8 @@ sourcing rule computed from origins (reprints of one story count once)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import shutil
 from pathlib import Path
@@ -157,6 +159,25 @@ def test_grades_follow_the_dataset_sourcing_metadata():
     rg = sources.grades(reg, ROOT).astype(str)
     assert (rg[reg["assessment"].astype(str).isin(["alternative", "erroneous", "equivalent"])] == "attributed").all()
     assert (rg[reg["assessment"].astype(str) == "adopted"] != "attributed").all()
+
+
+def test_a_timeline_statement_is_primary_from_its_party_and_only_a_statement_may_be_marked(book):
+    tl = data.load("timeline", ROOT)
+    row = tl[tl["id"] == "2026-02-04-a"]  # Russia's foreign ministry says ...; read on Reuters and RIA Novosti
+    assert sources.grades(row, ROOT).astype(str).tolist() == ["primary"]
+    assert sources.grades(row.assign(stated_by=None), ROOT).astype(str).tolist() == ["single"]
+    # marking an event (no 'says') as a party's statement is refused, naming file, row and column
+    path = book / "data" / "timeline.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("1957-03-05-a,"))
+    cells = next(csv.reader([lines[n]]))
+    cells[-2] = "Iran"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    lines[n] = buf.getvalue()
+    path.write_text("".join(lines), encoding="utf-8")
+    assert (f"data/timeline.csv row {n + 1}, column stated_by: 'Iran' marks the row as that party's statement, "
+            "but its description does not attribute it") in _problems(book)
 
 
 def test_rule_summary_counts_every_row_once():

@@ -359,8 +359,24 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
         problems += errs
     for res in resources:
         if only is None or res["name"] == only:
-            problems += _check_links(res, tables, root)
+            problems += _check_links(res, tables, root) + _check_statements(res, tables, root)
     return tables, problems
+
+
+def _check_statements(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:
+    """A row marked as one party's statement (``sourcing.statedBy``) must read as one (``sourcing.statement``):
+    a source speaking for the party is primary only for what the party said, so the row must attribute it."""
+    rules = res.get("sourcing", {})
+    stated, statement = rules.get("statedBy"), rules.get("statement")
+    if not (stated and statement):
+        return []
+    shown = _display(root / "data" / res["path"], root)
+    pattern = re.compile(statement["pattern"])
+    return [f"{shown} row {row[_LINE]}, column {stated}: {row[stated]!r} marks the row as that party's statement, "
+            f"but its {statement['field']} does not attribute it (expected one of {statement['pattern']}); "
+            f"clear {stated} or word the row as what the party said"
+            for row in tables.get(res["name"], [])
+            if row.get(stated) and not pattern.search(str(row.get(statement["field"]) or ""))]
 
 
 def _ids(table: list[dict], field: str) -> set:
