@@ -349,3 +349,17 @@ def test_printed_bib_fields_are_in_scripts_the_pdf_can_set():
             assert not bad, f"{key}, field {name}: characters the PDF cannot set: {''.join(sorted(bad))}"
         for person in entry.persons.get("author", []):
             assert all(ord(ch) <= 0x24F or ch in allowed for ch in str(person)), key
+
+
+def test_notes_speak_to_readers_not_to_editors():
+    """Research working notes ('editor should ...', 'within budget') must not reach the printed book."""
+    pattern = re.compile(r"(?i)\beditor (should|may)\b|\bwithin budget\b|\bSINGLE SOURCE\b|\bround [0-9]+\b|\bR[0-9]: ")
+    hits = []
+    for res in data.package(ROOT)["resources"]:
+        frame = data.load(res["name"], ROOT)
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                for i, value in frame[column].items():
+                    if isinstance(value, str) and pattern.search(value):
+                        hits.append(f"{res['name']} row {i}, {column}: {value[:80]}")
+    assert hits == []
