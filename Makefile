@@ -1,5 +1,6 @@
 # The two commands of the README: `make book` and `make test`. Each sets up what it needs.
-# Other targets: lab (JupyterLab on the chapters), bench (build timings), clean, distclean.
+# Other targets: check (data validation and unit tests, no build: seconds), html (the site
+# alone), lab (JupyterLab on the chapters), bench (timings and page weights), clean, distclean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ AXE    := tools/axe/node_modules/.installed
 OFFLINE := tools/offline.sh
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book html test lab bench clean distclean system-book system-test
+.PHONY: book html test check lab bench clean distclean system-book system-test
 
 book: system-book $(STAMP)
 	$(OFFLINE) $(PY) -m iranbook.build
@@ -23,11 +24,18 @@ html: $(STAMP)
 test: system-test $(STAMP) $(AXE)
 	$(OFFLINE) $(PY) -m pytest
 
+# The fast lane: the data package validated and the tests that need no build, no browser and
+# no notebook execution.
+check: $(STAMP)
+	$(OFFLINE) $(PY) -m iranbook.data
+	$(OFFLINE) $(PY) -m pytest tests -m "not build and not browser" -q
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
+# BENCH_ARGS: --runs 3 for medians of three runs, --with-tests to time `make test` too.
 bench: system-book $(STAMP)
-	$(PY) -m iranbook.bench
+	$(OFFLINE) $(PY) -m iranbook.bench $(BENCH_ARGS)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

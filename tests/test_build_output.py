@@ -90,6 +90,30 @@ def test_every_chart_draws_and_nothing_leaves_the_site(built_book, browser):
     assert charts_seen >= 1
 
 
+def test_each_chart_ships_its_data_once_and_reads_without_javascript(built_book, browser):
+    """The page carries each chart's data once (the spec vega draws, cut to the columns it uses);
+    the static copy is a file shown only to a reader without JavaScript, and it is there."""
+    site = built_book / "_build" / "html"
+    charts_seen = 0
+    for page in html_pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        assert '<div class="iranbook-chart-static"' not in text, f"{page}: inline static copy of a chart"
+        for spec in re.findall(r'<script type="application/json" id="chart-[a-z0-9-]+-spec">(.*?)</script>', text, re.S):
+            for rows in json.loads(spec).get("datasets", {}).values():
+                assert not rows or "sources" not in rows[0], f"{page}: a chart ships its citation keys"
+            charts_seen += 1
+    assert charts_seen >= 10
+    context = browser.new_context(java_script_enabled=False)
+    with serve(site) as base:
+        page = context.new_page()
+        page.goto(base + "chapters/war.html", wait_until="networkidle")
+        widths = page.evaluate("Array.from(document.querySelectorAll('.iranbook-chart img.iranbook-chart-static'))"
+                               ".map(i => i.naturalWidth)")
+        assert len(widths) == page.locator(".iranbook-chart").count() >= 3
+        assert all(w > 300 for w in widths), widths
+    context.close()
+
+
 def test_chart_tooltip_shows_values(built_book, browser):
     site = built_book / "_build" / "html"
     with serve(site) as base:

@@ -104,3 +104,27 @@ def test_rows_without_sources_get_no_grade(monkeypatch):
     monkeypatch.setenv("IRANBOOK_ROOT", str(ROOT))
     frame = pd.DataFrame({"y": [1, 2], "sources": ["ap2025amassed", None]})
     assert charts.with_sourcing(frame)["sourcing"].tolist() == ["single source", ""]
+
+
+def test_the_page_ships_only_the_columns_a_chart_uses():
+    frame = _frame()
+    chart = _chart(charts.with_sourcing(frame), description="The note and the sources of each point")
+    spec = charts.prune_data(charts.add_sourcing_tooltip(chart.to_dict()))
+    (rows,) = spec["datasets"].values()
+    # x, y and the tooltip's note and sourcing are drawn; the citation keys travel in the CSV only
+    # (the description's words for readers do not count as a use)
+    assert set(rows[0]) == {"x", "y", "note", "sourcing"}
+    expression = alt.Chart(frame).mark_point().encode(x="x:T").transform_filter("datum.y > 1").properties(
+        title="t", description="d")
+    (kept,) = charts.prune_data(expression.to_dict())["datasets"].values()
+    assert set(kept[0]) == {"x", "y"}  # a column read only by an expression stays
+
+
+def test_a_long_table_view_shows_its_first_rows_and_links_the_whole_data():
+    frame = pd.DataFrame({"n": range(charts.TABLE_ROWS + 5)})
+    html = charts.data_table_html(frame, "Data of the chart: t", "t.csv")
+    assert html.count("<td>") == charts.TABLE_ROWS  # the first rows only
+    assert f"The first {charts.TABLE_ROWS} of {charts.TABLE_ROWS + 5} rows" in html
+    assert 'href="_chart_data/t.csv"' in html
+    short = charts.data_table_html(frame.head(3), "Data of the chart: t", "t.csv")
+    assert short.count("<td>") == 3 and "iranbook-chart-more" not in short

@@ -1,13 +1,23 @@
-"""``make bench``: build timings on a temporary copy of the book.
+"""``make bench``: the book's speed and size targets, measured on temporary copies of the book.
 
-Prints the cold build (HTML + PDF, empty caches), a rebuild with nothing changed, a rebuild
-after one edited value in one CSV, and for comparison the bare execution of every notebook
-with ``jupyter nbconvert --execute`` (no Sphinx, no cache).
+``python -m iranbook.bench [--runs N] [--with-tests]`` prints, as medians of ``N`` runs:
+
+* the bare execution of every notebook, one after another (``jupyter nbconvert --execute``: no
+  Sphinx, no cache), and the cold build (HTML + PDF, empty caches) beside it, with their
+  difference and ratio;
+* a rebuild with nothing changed;
+* a rebuild after one edited value in ``data/rial_rates.csv``, and the notebooks it re-executed;
+* the weight of every chapter page (the HTML file; the shared vega bundle aside);
+* ``make check`` and, with ``--with-tests``, ``make test``.
+
+Targets (issue 19) are printed beside each figure; nothing here is asserted in the tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,54 +26,104 @@ from pathlib import Path
 
 from .build import copy_sources
 
+#: The targets, in seconds or bytes.
+TARGETS = {"cold_minus_bare": 20.0, "no_change": 3.0, "csv_edit": 25.0, "page": 300_000,
+           "check": 60.0, "test": 360.0}
+EDITED = "data/rial_rates.csv"
+
 
 def _timed(cmd: list[str], cwd: Path) -> float:
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     return time.monotonic() - started
 
 
-def _edit_one_value(root: Path) -> str:
-    """Change the last digit of the first number in the first data row of the first CSV."""
-    package = json.loads((root / "data" / "datapackage.json").read_text())
-    path = root / "data" / package["resources"][0]["path"]
-    lines = path.read_text().splitlines()
-    header, row = lines[0].split(","), lines[1].split(",")
-    for i, cell in enumerate(row):
-        try:
-            float(cell)
-        except ValueError:
-            continue
-        row[i] = cell[:-1] + str((int(cell[-1]) + 1) % 10)
-        lines[1] = ",".join(row)
-        path.write_text("\n".join(lines) + "\n")
-        return f"{path.name} row 2, column {header[i]}: {cell} -> {row[i]}"
-    raise SystemExit("bench: no numeric cell to edit")
+def edit_one_rate(root: Path, run: int) -> str:
+    """Add ``run + 1`` to the low rate of the third row of ``data/rial_rates.csv`` (a value the
+    sanctions chapter draws); return what was changed."""
+    path = root / EDITED
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    column = header.index("low")
+    cells = lines[3].split(",")
+    before = cells[column]
+    cells[column] = str(int(before) + run + 1)
+    lines[3] = ",".join(cells)
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{EDITED} row 4, column low: {before} -> {cells[column]}"
 
 
-def main() -> int:
-    root = Path.cwd()
+def page_weights(site: Path) -> dict[str, int]:
+    """Bytes of every chapter page of a built site (the HTML files under ``chapters/``)."""
+    return {p.relative_to(site).as_posix(): p.stat().st_size for p in sorted((site / "chapters").glob("*.html"))}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(root: Path, runs: int, with_tests: bool) -> dict:
     build = [sys.executable, "-m", "iranbook.build", "--root"]
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    out: dict = {"bare": [], "cold": [], "no_change": [], "csv_edit": [], "check": [], "test": []}
     with tempfile.TemporaryDirectory(prefix="iranbook-bench-") as tmp:
-        book = Path(tmp) / "book"
-        copy_sources(root, book)
-        results = [("cold build (HTML + PDF, empty cache)", _timed(build + [str(book)], book))]
-        results.append(("rebuild, nothing changed", _timed(build + [str(book)], book)))
-        edited = _edit_one_value(book)
-        results.append((f"rebuild after editing one CSV value ({edited})", _timed(build + [str(book)], book)))
-        report = json.loads((book / "_build" / "build-report.json").read_text())
-        notebooks = sorted((book / "chapters").rglob("*.ipynb"))
-        jupyter = str(Path(sys.executable).with_name("jupyter"))
-        bare = _timed([jupyter, "nbconvert", "--to", "notebook", "--execute", "--output-dir", str(Path(tmp) / "nbconvert"),
-                       *map(str, notebooks)], book / "chapters")
-        results.append((f"bare execution of all {len(notebooks)} notebooks (jupyter nbconvert --execute)", bare))
-    width = max(len(name) for name, _ in results)
-    print("\nmake bench (2 cores; times in seconds)")
-    for name, seconds in results:
-        print(f"  {name:<{width}}  {seconds:6.1f}")
-    print(f"  notebooks re-executed by the CSV edit: {', '.join(report['executed']) or 'none'}")
+        for run in range(runs):
+            book = copy_sources(root, Path(tmp) / f"book{run}")
+            notebooks = sorted(p for p in book.rglob("*.ipynb") if "_build" not in p.parts)
+            out["bare"].append(_timed([jupyter, "nbconvert", "--to", "notebook", "--execute", "--output-dir",
+                                       str(Path(tmp) / f"nbconvert{run}"), *map(str, notebooks)], book))
+            out["cold"].append(_timed(build + [str(book)], book))
+            out["no_change"].append(_timed(build + [str(book)], book))
+            out["edited"] = edit_one_rate(book, run)
+            out["csv_edit"].append(_timed(build + [str(book)], book))
+            out["reexecuted"] = json.loads((book / "_build" / "build-report.json").read_text())["executed"]
+            out["pages"] = page_weights(book / "_build" / "html")
+            out["notebooks"] = len(notebooks)
+        for _ in range(runs):
+            out["check"].append(_timed(["make", "check"], root))
+            if with_tests:
+                out["test"].append(_timed(["make", "test"], root))
+    return out
+
+
+def report(m: dict, runs: int) -> str:
+    bare, cold = _median(m["bare"]), _median(m["cold"])
+    rows = [
+        (f"bare execution of the {m['notebooks']} notebooks (nbconvert --execute, one after another)", bare, ""),
+        ("cold build, HTML + PDF, empty caches", cold, f"target: at most bare + {TARGETS['cold_minus_bare']:.0f} s"),
+        ("  cold build minus bare execution", cold - bare, f"{'met' if cold - bare <= TARGETS['cold_minus_bare'] else 'NOT met'}"),
+        ("  cold build over bare execution (ratio)", cold / bare, ""),
+        ("rebuild, nothing changed", _median(m["no_change"]), _verdict(_median(m["no_change"]), "no_change")),
+        (f"rebuild after one edit ({m['edited']})", _median(m["csv_edit"]), _verdict(_median(m["csv_edit"]), "csv_edit")),
+        ("make check (data validation + unit tests)", _median(m["check"]), _verdict(_median(m["check"]), "check")),
+    ]
+    if m["test"]:
+        rows.append(("make test (after set-up)", _median(m["test"]), _verdict(_median(m["test"]), "test")))
+    width = max(len(name) for name, _, _ in rows)
+    lines = [f"\nmake bench: medians of {runs} run(s), 2 cores; seconds unless stated"]
+    lines += [f"  {name:<{width}}  {value:7.1f}  {note}" for name, value, note in rows]
+    lines.append(f"  notebooks re-executed by the edit: {', '.join(m['reexecuted']) or 'none'}")
+    heaviest = max(m["pages"].values())
+    lines.append(f"  chapter pages (KB; target at most {TARGETS['page'] // 1000}; heaviest {heaviest / 1000:.0f}: "
+                 f"{'met' if heaviest <= TARGETS['page'] else 'NOT met'}):")
+    lines += [f"    {name:<36} {size / 1000:6.0f}" for name, size in sorted(m["pages"].items(), key=lambda kv: -kv[1])]
+    return "\n".join(lines)
+
+
+def _verdict(value: float, target: str) -> str:
+    limit = TARGETS[target]
+    return f"target: at most {limit:.0f} s, {'met' if value <= limit else 'NOT met'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=1, help="runs of each measure; medians are printed")
+    parser.add_argument("--with-tests", action="store_true", help="also time `make test` (minutes)")
+    args = parser.parse_args(argv)
+    m = measure(Path.cwd(), args.runs, args.with_tests)
+    print(report(m, args.runs))
     return 0
 
 

@@ -34,12 +34,13 @@ from pathlib import Path
 import nbformat
 
 from . import data as _data
+from . import sources as _sources
 
 #: Top-level files of the book that are copied into the work folder.
 TOP_LEVEL_SUFFIXES = {".md", ".yml", ".bib", ".cff", ".ipynb"}
 #: Folders of the book copied whole (but for hidden files and generated chart data).
 BOOK_DIRS = ("chapters", "data", "_static")
-GENERATED = ("_chart_data", ".ipynb_checkpoints", "__pycache__")
+GENERATED = ("_chart_data", "_derived", ".ipynb_checkpoints", "__pycache__")
 VEGA_BUNDLE = Path("_static") / "iranbook" / "vega-bundle.js"
 
 
@@ -204,7 +205,7 @@ def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) 
     deps_file.write_text("")
     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
-               PYTHONHASHSEED="0")
+               PYTHONHASHSEED="0", **{_data.VALIDATED_ENV: str(stage.resolve())})
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str((stage / rel).parent)}})
     try:
@@ -236,9 +237,18 @@ def _short(text: str, limit: int = 3000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n..."
 
 
-def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path]) -> dict:
+def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path], jobs: int | None = None) -> dict:
+    """Execute every notebook whose cached execution is stale, ``jobs`` at a time (default: one per core).
+
+    Notebooks are independent (each reads the data and writes its own chart files), so running them
+    side by side changes nothing in their outputs; a failure is reported for the first failing
+    notebook in the table-of-contents order, whichever finished first.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     package_sha = package_fingerprint(root)
     report = {"executed": [], "cached": []}
+    todo = []
     for rel in (s for s in sources if s.suffix == ".ipynb"):
         source = (root / rel).read_bytes()
         source_sha = sha256(source)
@@ -246,14 +256,28 @@ def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Pat
         if record is not None:
             cache.restore(rel, record, stage)
             report["cached"].append(rel.as_posix())
-            continue
+        else:
+            todo.append((rel, source, source_sha))
+
+    def one(item):
+        rel, source, source_sha = item
         started = time.monotonic()
         executed, io = execute_notebook(rel, source, stage)
+        log(f"executed {rel} in {time.monotonic() - started:.1f} s (read: {', '.join(io['reads']) or 'nothing'})")
+        return executed, io
+
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [(item, pool.submit(one, item)) for item in todo]
+        failures = [f.exception() for _, f in futures if f.exception() is not None]
+    if failures:
+        raise failures[0]
+    for (rel, _, source_sha), future in futures:
+        executed, io = future.result()
         record = {"source_sha": source_sha, "package_sha": package_sha, **io}
         cache.store(rel, record, executed, stage)
         write_if_changed(stage / rel, executed)
         report["executed"].append(rel.as_posix())
-        log(f"executed {rel} in {time.monotonic() - started:.1f} s (read: {', '.join(io['reads']) or 'nothing'})")
     return report
 
 
@@ -303,10 +327,38 @@ def build_env(root: Path) -> dict:
     return env
 
 
-def sphinx(stage: Path, out: Path, builder: str, env: dict) -> None:
+def sphinx_command(stage: Path, out: Path, builder: str) -> list[str]:
     jb = Path(sys.executable).with_name("jupyter-book")
-    run([str(jb), "build", str(stage), "--path-output", str(out), "--builder", builder,
-         "--warningiserror", "--nitpick", "--keep-going", "--quiet"], f"sphinx {builder}", env=env)
+    return [str(jb), "build", str(stage), "--path-output", str(out), "--builder", builder,
+            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+
+
+def sphinx(stage: Path, out: Path, builder: str, env: dict) -> None:
+    run(sphinx_command(stage, out, builder), f"sphinx {builder}", env=env)
+
+
+def run_together(commands: list[tuple[list[str], str]], env: dict) -> None:
+    """Run independent commands at the same time; fail naming the first of them (in the order
+    given) that failed, with the important lines of its output."""
+    import tempfile
+
+    started = time.monotonic()
+    running = []
+    for cmd, what in commands:
+        output = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+        running.append((what, subprocess.Popen(cmd, env=env, stdout=output, stderr=subprocess.STDOUT), output))
+    failed = None
+    for what, proc, output in running:
+        code = proc.wait()
+        output.seek(0)
+        text = output.read()
+        output.close()
+        if code != 0:
+            failed = failed or BuildError(f"{what} failed (exit {code}):\n{_tail(text)}")
+        else:
+            log(f"{what}: {time.monotonic() - started:.1f} s")
+    if failed is not None:
+        raise failed
 
 
 def pdflatex(latex_dir: Path, env: dict) -> Path:
@@ -404,6 +456,10 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     sources = book_sources(root)
     mirror(root, stage, sources)
     vega_bundle(stage)
+    # The package is valid (checked above): the notebooks parse only the tables they load, and read
+    # the sourcing summary computed here once instead of every table and the bibliography.
+    with _data.validated(stage):
+        _sources.write_summary(stage)
     report = execute_all(root, stage, NotebookCache(output / ".cache" / "notebooks"), sources)
     log(f"notebooks: {len(report['executed'])} executed, {len(report['cached'])} from cache")
 
@@ -418,11 +474,15 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
         log(f"nothing changed since the published book; left it as it is ({report['seconds']} s)")
         return report
     stamp.unlink(missing_ok=True)
-    sphinx(stage, out, "html", env)
     built_pdf = None
     if pdf:
-        sphinx(stage, out, "latex", env)
-        built_pdf = pdflatex(out / "_build" / "latex", env)
+        # The HTML and LaTeX builds share nothing but the (read-only) sources: each has its own
+        # output and doctree folders, so they run side by side.
+        run_together([(sphinx_command(stage, out, "html"), "sphinx html"),
+                      (sphinx_command(stage, work / "out-latex", "latex"), "sphinx latex")], env)
+        built_pdf = pdflatex(work / "out-latex" / "_build" / "latex", env)
+    else:
+        sphinx(stage, out, "html", env)
     publish(out / "_build" / "html", built_pdf, output)
     stamp.write_text(digest)
     report["rendered"] = True

@@ -80,12 +80,70 @@ def chart_id(spec: dict) -> str:
     return f"chart-{digest}"
 
 
-def data_table_html(frame: pd.DataFrame, caption: str) -> str:
-    """The chart's data as an HTML table (every cell escaped) in a closed <details> element."""
-    table = frame.to_html(index=False, escape=True, border=0, na_rep="", classes="iranbook-chart-table")
+#: A chart's table view lists at most this many rows; a longer table shows its first rows and
+#: says where the whole data is (the CSV linked in the source line under the chart).
+TABLE_ROWS = 20
+
+
+def data_table_html(frame: pd.DataFrame, caption: str, csv_name: str | None = None) -> str:
+    """The chart's data as an HTML table (every cell escaped) in a closed <details> element.
+
+    A frame of more than :data:`TABLE_ROWS` rows shows its first rows and a note with the row
+    count; with ``csv_name`` the note links to that CSV (the book's build points the link at the
+    download the page offers)."""
+    shown = frame if len(frame) <= TABLE_ROWS else frame.head(TABLE_ROWS)
+    table = shown.to_html(index=False, escape=True, border=0, na_rep="", classes="iranbook-chart-table")
     labelled = table.replace("<table", '<table aria-label="' + html.escape(caption, quote=True) + '"', 1)
-    return ('<details class="iranbook-chart-data"><summary>Show the data as a table</summary>'
-            + labelled + "</details>")
+    summary = "Show the data as a table"
+    note = ""
+    if len(shown) < len(frame):
+        summary = f"Show the first {len(shown)} of {len(frame)} rows of the data as a table"
+        whole = (f'<a class="iranbook-chart-csv" href="{html.escape(CHART_DATA_DIR + "/" + csv_name, quote=True)}">'
+                 "the CSV of the data shown</a>" if csv_name else "the CSV linked under the chart")
+        note = (f'<p class="iranbook-chart-more">The first {len(shown)} of {len(frame)} rows; '
+                f"all {len(frame)} are in {whole}.</p>")
+    return (f'<details class="iranbook-chart-data"><summary>{summary}</summary>' + labelled + note + "</details>")
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])", text) is not None
+
+
+def prune_data(spec: dict) -> dict:
+    """``spec`` with its inline datasets cut to the columns the chart uses.
+
+    A column is kept when its name appears anywhere in the spec outside the data and the words
+    written for readers (titles and descriptions): as an encoded field, a tooltip, a filter or
+    calculate expression, a sort or a selection; a superset of what vega reads. The CSV beside
+    the chart keeps every column; the page ships each value once.
+    """
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    used: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "datasets" or key in ("title", "description") and not isinstance(value, (list, bool)):
+                    continue
+                used.append(str(key))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        else:
+            used.append(str(node))
+
+    walk(spec)
+    rest = "\n".join(used)
+    out = dict(spec)
+    out["datasets"] = {}
+    for name, rows in datasets.items():
+        columns = {c for row in rows for c in row}
+        keep = {c for c in columns if _mentions(rest, c)}
+        out["datasets"][name] = [{c: v for c, v in row.items() if c in keep} for row in rows]
+    return out
 
 
 def mimebundle(spec: dict, element_id: str, table_html: str = "") -> dict:
@@ -236,7 +294,7 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     if SOURCING not in frame.columns:
         frame = with_sourcing(frame, sources_column)
         chart = chart.properties(data=frame)
-    spec = add_sourcing_tooltip(chart.to_dict())
+    spec = prune_data(add_sourcing_tooltip(chart.to_dict()))
 
     out_dir = Path(CHART_DATA_DIR)
     out_dir.mkdir(exist_ok=True)
@@ -246,5 +304,6 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
 
     cutoff = _dt.date.fromisoformat(frame.attrs["cutoff"]) if "cutoff" in frame.attrs else _data.cutoff()
     caption = str(spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"])
-    glue(name, _Output(mimebundle(spec, f"chart-{name}", data_table_html(frame, f"Data of the chart: {caption}"))))
+    table = data_table_html(frame, f"Data of the chart: {caption}", csv_path.name)
+    glue(name, _Output(mimebundle(spec, f"chart-{name}", table)))
     glue(f"{name}-source", Markdown(source_line(_data.sources_of(frame, sources_column), csv_path.as_posix(), cutoff)))

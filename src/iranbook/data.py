@@ -16,6 +16,7 @@ re-execute exactly the notebooks whose data changed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import io
@@ -61,6 +62,30 @@ def book_root(start: Path | None = None) -> Path:
         f"no data/{PACKAGE_FILE} found in {here} or any folder above it; "
         "run from inside the book or set IRANBOOK_ROOT"
     )
+
+
+#: Set by the build, to the book folder it validated, for the notebooks it executes.
+VALIDATED_ENV = "IRANBOOK_VALIDATED"
+
+
+def validated_by_build(root: Path) -> bool:
+    """Whether the running build has already validated every dataset of ``root`` (and its links)."""
+    done = os.environ.get(VALIDATED_ENV)
+    return bool(done) and Path(done).resolve() == Path(root).resolve()
+
+
+@contextlib.contextmanager
+def validated(root: Path):
+    """Within this block, loading from ``root`` trusts that its package was validated whole."""
+    before = os.environ.get(VALIDATED_ENV)
+    os.environ[VALIDATED_ENV] = str(Path(root).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(VALIDATED_ENV, None)
+        else:
+            os.environ[VALIDATED_ENV] = before
 
 
 def record(kind: str, path: Path) -> None:
@@ -191,7 +216,7 @@ def _parse_cell(field: _Field, raw: str):
     return None, f"{raw!r} is not {expected}"
 
 
-def _check_cell(field: _Field, raw: str, value, keys: set[str]) -> list[str]:
+def _check_cell(field: _Field, raw: str, value, keys: set[str] | None) -> list[str]:
     c = field.constraints
     errors = []
     if value is None:
@@ -216,7 +241,7 @@ def _check_cell(field: _Field, raw: str, value, keys: set[str]) -> list[str]:
         errors.append(f"{raw!r} does not match the pattern {c['pattern']}")
     if "maxLength" in c and len(raw) > c["maxLength"]:
         errors.append(f"the text is {len(raw)} characters long, more than the maximum {c['maxLength']}")
-    if field.role == "sources":
+    if field.role == "sources" and keys is not None:
         cited = [k.strip() for k in raw.split(SOURCE_SEPARATOR)]
         if any(not k for k in cited):
             errors.append(f"{raw!r} has an empty source key (keys are separated by '{SOURCE_SEPARATOR}')")
@@ -248,7 +273,7 @@ def _check_date(field: _Field, value: _dt.date, row: dict, limit: _dt.date | Non
     return errors
 
 
-def _validate_resource(res: dict, root: Path, keys: set[str],
+def _validate_resource(res: dict, root: Path, keys: set[str] | None,
                        limit: _dt.date | None = None) -> tuple[list[dict], list[str]]:
     """Parse and check one table; return (typed rows, problems)."""
     path = root / "data" / res["path"]
@@ -423,10 +448,15 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
     """
     root = root or book_root()
     res = resource(name, root)
-    tables, problems = _validate_package(root, only=name)
+    if validated_by_build(root):
+        # The build validated the whole package before executing any notebook: parse this table
+        # alone, so that a notebook reads (and depends on) only the files it uses.
+        rows, problems = _validate_resource(res, root, None, cutoff(root))
+    else:
+        tables, problems = _validate_package(root, only=name)
+        rows = tables.get(name, [])
     if problems:
         raise DataError(problems)
-    rows = tables[name]
     fields = [_Field.of(f) for f in res["schema"]["fields"]]
     frame = pd.DataFrame(rows, columns=[f.name for f in fields])
     for f in fields:

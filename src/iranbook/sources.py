@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -229,11 +230,23 @@ def label(grade_: str) -> str:
     return GRADE_LABELS.get(str(grade_), "")
 
 
+#: Where the build writes the sourcing summary it computed once, before executing the notebooks.
+SUMMARY_FILE = Path("_derived") / "sourcing-summary.json"
+
+
 def rule_summary(root: Path | None = None, frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per dataset with a sources column: its rows, the count of each grade, the rows meeting the rule,
     the rows the rule applies to and their share (``None`` for an exempt dataset), and the dataset's
-    sourcing note. ``frames`` are datasets the caller has already loaded, by name."""
+    sourcing note. ``frames`` are datasets the caller has already loaded, by name.
+
+    In a build, a notebook reads the summary the build computed (:func:`write_summary`) instead of
+    every dataset and the bibliography: it then depends on the summary, which an edited value that
+    changes no grade leaves byte for byte the same, so such an edit does not re-execute it.
+    """
     root = root or _data.book_root()
+    derived = root / SUMMARY_FILE
+    if frames is None and _data.validated_by_build(root) and derived.is_file():
+        return pd.DataFrame(json.loads(_data._read_bytes(derived).decode("utf-8")))
     out = []
     for res in _data.package(root)["resources"]:
         if not any(f.get("role") == "sources" for f in res["schema"]["fields"]):
@@ -253,6 +266,19 @@ def rule_summary(root: Path | None = None, frames: dict[str, pd.DataFrame] | Non
 #: each dataset (a dataset may sit below the floor only with a ``belowFloor`` note saying why).
 TARGET_OVERALL = 0.85
 TARGET_FLOOR = 0.60
+
+
+def write_summary(root: Path) -> bool:
+    """Compute the sourcing summary of ``root`` and store it as :data:`SUMMARY_FILE` (unchanged bytes
+    when nothing it reports changed); return whether the file changed."""
+    records = rule_summary(root).astype(object).where(lambda f: f.notna(), None).to_dict(orient="records")
+    content = (json.dumps(records, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    path = root / SUMMARY_FILE
+    if path.is_file() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
 
 
 def below_floor(summary: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """Sphinx extension of the book (listed in ``_config.yml`` under ``sphinx.extra_extensions``).
 
 * a pybtex style, ``iranbook`` (an entry point in pyproject.toml), for web sources: author (organisation), year, title,
-  how and by whom it was published, URL and the date we accessed it (``urldate``);
+  how and by whom it was published, URL and the date we accessed it (``urldate``); and ``iranbook-tip``,
+  the short form a citation shows on hover in the HTML (the title of the source);
 * the ``{chart}`` directive: a chart glued by :func:`iranbook.charts.show` as a numbered
   figure (label ``fig-<name>``) with the author's caption and, as its legend, the chart's
   source line (citations, data cut-off, CSV download);
@@ -56,6 +57,15 @@ class BookStyle(_Unsrt):
             optional[words[_accessed(e)] if "urldate" in e.fields else ""],
         ]
 
+
+
+class TipStyle(BookStyle):
+    """The hover text of a citation in the HTML: the title of what is cited (the citation itself
+    shows who and when). The rest of the entry is one click away in the bibliography; repeating
+    it in every citation's tooltip made a third of a chapter page's weight."""
+
+    def get_misc_template(self, e):
+        return toplevel[optional[self.format_title(e, "title")]]
 
 
 #: Letters that tell apart two entries whose citation would otherwise print the same
@@ -200,6 +210,62 @@ def fix_accessibility(app, exception):
             page.write_text(fixed, encoding="utf-8")
 
 
+#: A chart's static copy in an executed notebook (what JupyterLab shows); see iranbook.charts.
+_STATIC_CHART = re.compile(
+    r'(<div class="iranbook-chart" id="(chart-[a-z0-9-]+)"[^>]*>\s*<p class="iranbook-chart-description"[^>]*>.*?</p>\s*)'
+    r'<div class="iranbook-chart-static" aria-hidden="true">(<svg.*?</svg>)\s*</div>', re.S)
+_TABLE_CSV = re.compile(r'<a class="iranbook-chart-csv" href="_chart_data/([a-z0-9-]+\.csv)">')
+STATIC_CHART_DIR = "_chart_static"
+
+
+def slim_chart_pages(app, exception):
+    """After an HTML build, ship each chart's data once per page.
+
+    The page draws each chart from its inline spec. The static SVG copy of the chart (which the
+    executed notebook carries for JupyterLab) moves to a file beside the page, shown from a
+    ``<noscript>`` image: a reader without JavaScript sees it, a browser that draws the chart
+    never loads it. A table view's link to the whole data points at the CSV the page offers."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in sorted(Path(app.outdir).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        if "iranbook-chart" not in text:
+            continue
+
+        def move(match):
+            head, element_id, svg = match.groups()
+            target = page.parent / STATIC_CHART_DIR / f"{element_id}.svg"
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(svg, encoding="utf-8")
+            return (f'{head}<noscript><img class="iranbook-chart-static" src="{STATIC_CHART_DIR}/{element_id}.svg" '
+                    'alt=""></noscript>')
+
+        fixed = _STATIC_CHART.sub(move, text)
+
+        def link(match):
+            name = match.group(1)
+            download = re.search(r'href="([^"]*_downloads/[^"]*/' + re.escape(name) + ')"', fixed)
+            return f'<a class="iranbook-chart-csv" href="{download.group(1)}">' if download else match.group(0)
+
+        fixed = _TABLE_CSV.sub(link, fixed)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def plain_folded_code(app, doctree, docname):
+    """In the HTML, the source of ``hide-input`` cells (folded away under "Show code cell source")
+    is shown as plain text, not syntax-highlighted: highlighting multiplied the code's bytes by six
+    and made it the largest part of a chapter page, for code most readers never unfold."""
+    if app.builder.format != "html":
+        return
+    from docutils import nodes
+
+    for cell in doctree.findall(nodes.container):
+        if "cell" in cell.get("classes", []) and "tag_hide-input" in cell.get("classes", []):
+            for block in cell.findall(nodes.literal_block):
+                block["language"] = "none"
+
+
 def drop_hidden_code_in_pdf(app, doctree, docname):
     """In the LaTeX build, remove the source of cells tagged ``hide-input`` (their outputs stay)."""
     if app.builder.format != "latex":
@@ -263,6 +329,8 @@ def setup(app):
     app.connect("source-read", expand_event_roles)
     app.add_directive("chart", ChartDirective)
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
+    app.connect("doctree-resolved", plain_folded_code)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", fix_accessibility)
+    app.connect("build-finished", slim_chart_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
