@@ -296,7 +296,7 @@ def announce_cutoff(app, config):
 
 LOG = sphinx_logging.getLogger(__name__)
 
-#: ``{event}`2026-03-10-a``` in a chapter's prose: the citation of that timeline record's sources,
+#: ``{event}`2026-03-09-b``` in a chapter's prose: the citation of that timeline record's sources,
 #: with its sourcing grade where the record does not meet the book's rule. The prose names the
 #: record; its sources and grade come from the data at build time.
 _EVENT_ROLE = re.compile(r"\{event\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
