@@ -28,9 +28,51 @@ def copy_book(dest: Path) -> Path:
     return copy_sources(ROOT, dest)
 
 
+def copy_built(built: Path, dest: Path) -> Path:
+    """A copy of an already built book, its caches included: a build of the copy re-executes only
+    the notebooks that a change to it affects (the suite executes the book's notebooks once)."""
+    import shutil
+
+    shutil.copytree(built, dest, symlinks=True)
+    return dest
+
+
 def run_build(root: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "iranbook.build", "--root", str(root), *extra],
                           capture_output=True, text=True, timeout=1800)
+
+
+#: Markup and control characters the stress build puts into fields the history and sanctions
+#: chapters show (tests/test_injection.py reads them back).
+HOSTILE = ('<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2"> '
+           '{cite:p}`nosuchkey` \\textbf{bold} 100% $5 & a_b ~ ^ # `code` [link](javascript:alert(3)) ')
+LONG = " ".join(["pwnedfiller"] * 430)  # about 5 KB
+HOSTILE_TIMELINE = '<img src=x onerror="window.__pwned = 4"> {x} \\ % $ `c`'
+SCALE_FACTOR = 10
+
+
+@pytest.fixture(scope="session")
+def stress_book(tmp_path_factory, built_book):
+    """One build of a copy of the built book with hostile text in the data (a UN resolution's
+    provisions, 5 KB long, and a timeline description) and then ten times the timeline and the
+    stock series: the injection and scale tests read it (one build, not two)."""
+    import pandas as pd
+
+    from iranbook.bench import multiply_data
+
+    root = copy_built(built_book, tmp_path_factory.mktemp("stress") / "book")
+    res = root / "data" / "un_resolutions.csv"
+    frame = pd.read_csv(res, dtype=str, keep_default_na=False)
+    frame.loc[frame["id"] == "1696", "provisions"] = HOSTILE + LONG
+    frame.to_csv(res, index=False, lineterminator="\n")
+    tl = root / "data" / "timeline.csv"
+    frame = pd.read_csv(tl, dtype=str, keep_default_na=False)
+    frame.loc[frame["id"] == "1957-03-05-a", "description"] = HOSTILE_TIMELINE
+    frame.to_csv(tl, index=False, lineterminator="\n")
+    multiply_data(root, SCALE_FACTOR)
+    proc = run_build(root)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,8 @@
 """Caching that is never stale, and failed builds that leave the last good book in place.
 
 The tests run in order on one copy of the book, each building on the state the one before left.
+Builds whose test reads no PDF are HTML-only (``--no-pdf``), so the suite renders the PDF again
+only where it checks it.
 """
 
 from __future__ import annotations
@@ -66,14 +68,14 @@ def build_ok(book: Path, *extra: str) -> dict:
 
 
 def test_a_new_notebook_is_executed_once(book):
-    r = build_ok(book)
+    r = build_ok(book, "--no-pdf")
     assert r["executed"] == ["chapters/probe.ipynb"]
     assert sorted(r["cached"]) == [c for c in chapters(book) if c != "chapters/probe.ipynb"]
 
 
 def test_no_change_rebuild_executes_nothing(book):
     before = published_digest(book)
-    r = build_ok(book)
+    r = build_ok(book, "--no-pdf")
     assert r["executed"] == []
     assert sorted(r["cached"]) == chapters(book)
     assert r["rendered"] is False
@@ -91,7 +93,7 @@ def test_a_rial_rate_edit_reexecutes_only_the_pages_that_show_rial_rates(book):
     cells[3] = str(int(cells[3]) + 1)
     lines[3] = ",".join(cells)
     csv.write_text("".join(lines))
-    r = build_ok(book)
+    r = build_ok(book, "--no-pdf")
     assert r["executed"] == ["chapters/appendix-data.ipynb", "chapters/sanctions.ipynb"]
 
 
@@ -146,12 +148,12 @@ def test_a_sphinx_warning_fails_the_build(book):
     page = book / "changelog.md"
     good = page.read_text()
     page.write_text(good + "\nSee {cite:p}`no_such_source_2099`.\n")
-    proc = run_build(book)
+    proc = run_build(book, "--no-pdf")
     assert proc.returncode != 0
     assert "no_such_source_2099" in proc.stderr
     assert published_digest(book) == before
     page.write_text(good)
-    build_ok(book)  # and it recovers
+    build_ok(book, "--no-pdf")  # and it recovers
 
 
 def test_a_malformed_toc_fails_the_build_and_keeps_the_last_good_book(book):
@@ -177,4 +179,4 @@ def test_a_deleted_csv_fails_the_build_and_keeps_the_last_good_book(book):
     assert "data/enrichment_levels.csv: the file is missing" in proc.stderr
     assert published_digest(book) == before
     csv.write_bytes(good)
-    build_ok(book)
+    build_ok(book, "--no-pdf")

@@ -2,10 +2,17 @@
 
 The book declares no build timestamp (``html_last_updated_fmt`` is empty and the PDF date is the
 last commit's, via SOURCE_DATE_EPOCH), so nothing is excluded from the comparison.
+
+The second build starts from a fresh copy of the sources with the first build's notebook cache,
+less two chart notebooks: it renders everything anew and executes those two again, so the
+comparison covers execution as well as rendering without executing the whole book twice.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +28,14 @@ def _tree(root):
 
 def test_two_builds_are_identical(built_book, tmp_path):
     second = copy_book(tmp_path / "second")
+    cache = Path("_build") / ".cache" / "notebooks"
+    shutil.copytree(built_book / cache, second / cache)
+    for again in ("chapters__stockpile.ipynb", "chapters__aftermath.ipynb"):
+        shutil.rmtree(second / cache / again)
     proc = run_build(second)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads((second / "_build" / "build-report.json").read_text())
+    assert report["executed"] == ["chapters/aftermath.ipynb", "chapters/stockpile.ipynb"]
     first_tree, second_tree = _tree(built_book), _tree(second)
     assert sorted(first_tree) == sorted(second_tree)
     differing = [name for name in first_tree if first_tree[name] != second_tree[name]]
