@@ -31,8 +31,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 from . import data as _data
 from . import sources as _sources
 
@@ -112,14 +110,23 @@ def _is_generated(rel: Path) -> bool:
 
 
 def vega_bundle(stage: Path) -> None:
-    """Serve vega, vega-lite and vega-embed from the site itself (no CDN)."""
+    """Serve vega, vega-lite and vega-embed from the site itself (no CDN).
+
+    The bundle depends only on the version of vl-convert-python, which its first line names; it
+    is generated again (2 s) only when that version changes."""
     import vl_convert as vlc
 
-    bundle = vlc.javascript_bundle()
-    # An IIFE keeps the bundle's own globals (such as `_`) from clashing with Sphinx's.
-    content = ("/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
-               f"{vlc.__version__}; defines window.vegaEmbed */\n(function () {{\n{bundle}\n}})();\n")
-    write_if_changed(stage / VEGA_BUNDLE, content.encode())
+    header = ("/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
+              f"{vlc.__version__}; defines window.vegaEmbed */\n")
+    target = stage / VEGA_BUNDLE
+    current = False
+    if target.is_file():
+        with open(target, encoding="utf-8") as fh:
+            current = fh.readline() == header
+    if not current:
+        # An IIFE keeps the bundle's own globals (such as `_`) from clashing with Sphinx's.
+        content = header + f"(function () {{\n{vlc.javascript_bundle()}\n}})();\n"
+        write_if_changed(target, content.encode())
     write_if_changed(stage / VEGA_BUNDLE.parent / "book.css", BOOK_CSS.encode())
 
 
@@ -148,6 +155,17 @@ def package_fingerprint(root: Path) -> str:
     for f in files:
         if f.is_file():
             h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def data_fingerprint(root: Path) -> str:
+    """A digest of everything validation and the sourcing summary read: data/, references.bib and
+    the package (whose code does the checking)."""
+    h = hashlib.sha256(package_fingerprint(root).encode())
+    files = sorted((root / "data").rglob("*")) + [root / _data.BIB_FILE]
+    for f in files:
+        if f.is_file():
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + sha256(f.read_bytes()).encode())
     return h.hexdigest()
 
 
@@ -198,6 +216,8 @@ def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) 
     """Execute one notebook inside ``stage``; return its bytes with outputs and what it read and wrote."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    import nbformat  # imported here: a build with nothing to execute never needs it (2 s of imports)
 
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     deps_file = stage.parent / "deps" / (rel.as_posix().replace("/", "__") + ".txt")
@@ -447,19 +467,29 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     started = time.monotonic()
 
     check_book_config(root)
-    try:
-        _data.validate_all(root)
-    except _data.DataError as exc:
-        raise BuildError(f"invalid data; nothing was built or published:\n{exc}") from None
-    log("configuration and data valid")
+    # Validation is a function of the data, the bibliography and the package: when none of them
+    # changed since the last successful validation, its verdict still holds.
+    inputs = data_fingerprint(root)
+    validated = output / ".cache" / "validated.digest"
+    fresh = not (validated.is_file() and validated.read_text() == inputs)
+    if fresh:
+        validated.unlink(missing_ok=True)
+        try:
+            _data.validate_all(root)
+        except _data.DataError as exc:
+            raise BuildError(f"invalid data; nothing was built or published:\n{exc}") from None
+    log("configuration and data valid" + ("" if fresh else " (unchanged since last validated)"))
 
     sources = book_sources(root)
     mirror(root, stage, sources)
     vega_bundle(stage)
     # The package is valid (checked above): the notebooks parse only the tables they load, and read
     # the sourcing summary computed here once instead of every table and the bibliography.
-    with _data.validated(stage):
-        _sources.write_summary(stage)
+    if fresh or not (stage / _sources.SUMMARY_FILE).is_file():
+        with _data.validated(stage):
+            _sources.write_summary(stage)
+    validated.parent.mkdir(parents=True, exist_ok=True)
+    validated.write_text(inputs)
     report = execute_all(root, stage, NotebookCache(output / ".cache" / "notebooks"), sources)
     log(f"notebooks: {len(report['executed'])} executed, {len(report['cached'])} from cache")
 
