@@ -503,7 +503,6 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
         (output / "build-report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
         log(f"nothing changed since the published book; left it as it is ({report['seconds']} s)")
         return report
-    stamp.unlink(missing_ok=True)
     built_pdf = None
     if pdf:
         # The HTML and LaTeX builds share nothing but the (read-only) sources: each has its own
@@ -513,6 +512,10 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
         built_pdf = pdflatex(work / "out-latex" / "_build" / "latex", env)
     else:
         sphinx(stage, out, "html", env)
+    # The stamp names what is published: it goes just before the swap and comes back after it, so
+    # a failed render leaves it naming the last good book (and a build of the same sources again
+    # finds that book current), and an interrupted swap leaves no stamp at all.
+    stamp.unlink(missing_ok=True)
     publish(out / "_build" / "html", built_pdf, output)
     stamp.write_text(digest)
     report["rendered"] = True
