@@ -243,8 +243,6 @@ def test_no_dataset_is_under_the_floor_without_a_reason():
     assert sources.below_floor(sources.rule_summary(ROOT))["dataset"].tolist() == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 is open: about 80% of rows meet the rule, the target is 85%; "
-                                       "strict, so this fails once the target is met and the mark must go")
 def test_the_book_meets_its_overall_sourcing_target():
     met, applicable, share = sources.overall(sources.rule_summary(ROOT))
     assert share >= sources.TARGET_OVERALL, f"{met} of {applicable} rows ({share:.1%}) meet the sourcing rule"
