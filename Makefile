@@ -21,8 +21,10 @@ book: system-book $(STAMP)
 html: $(STAMP)
 	$(OFFLINE) $(PY) -m iranbook.build --no-pdf
 
+# Two workers, one test file (or notebook) each at a time: the change tests run in order in one
+# worker, a notebook's cells in one kernel; the shared builds are made once (tests/conftest.py).
 test: system-test $(STAMP) $(AXE)
-	$(OFFLINE) $(PY) -m pytest
+	$(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile
 
 # The fast lane: the data package validated and the tests that need no build, no browser and
 # no notebook execution.

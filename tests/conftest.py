@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -31,8 +33,6 @@ def copy_book(dest: Path) -> Path:
 def copy_built(built: Path, dest: Path) -> Path:
     """A copy of an already built book, its caches included: a build of the copy re-executes only
     the notebooks that a change to it affects (the suite executes the book's notebooks once)."""
-    import shutil
-
     shutil.copytree(built, dest, symlinks=True)
     return dest
 
@@ -51,37 +51,62 @@ HOSTILE_TIMELINE = '<img src=x onerror="window.__pwned = 4"> {x} \\ % $ `c`'
 SCALE_FACTOR = 10
 
 
+def _once(tmp_path_factory, name: str, make) -> Path:
+    """A book built once per test run, however many pytest-xdist workers ask for it: the first
+    makes it (``make(dest)``) under a lock in the run's shared temporary folder, the others wait
+    and reuse it. Without xdist it is simply made."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    dest, done = shared / name, shared / f"{name}.done"
+    with FileLock(str(shared / f"{name}.lock")):
+        if not done.is_file():
+            if dest.exists():
+                shutil.rmtree(dest)
+            make(dest)
+            done.write_text("built\n")
+    return dest
+
+
 @pytest.fixture(scope="session")
 def stress_book(tmp_path_factory, built_book):
     """One build of a copy of the built book with hostile text in the data (a UN resolution's
     provisions, 5 KB long, and a timeline description) and then ten times the timeline and the
     stock series: the injection and scale tests read it (one build, not two)."""
-    import pandas as pd
 
-    from iranbook.bench import multiply_data
+    def make(root: Path) -> None:
+        import pandas as pd
 
-    root = copy_built(built_book, tmp_path_factory.mktemp("stress") / "book")
-    res = root / "data" / "un_resolutions.csv"
-    frame = pd.read_csv(res, dtype=str, keep_default_na=False)
-    frame.loc[frame["id"] == "1696", "provisions"] = HOSTILE + LONG
-    frame.to_csv(res, index=False, lineterminator="\n")
-    tl = root / "data" / "timeline.csv"
-    frame = pd.read_csv(tl, dtype=str, keep_default_na=False)
-    frame.loc[frame["id"] == "1957-03-05-a", "description"] = HOSTILE_TIMELINE
-    frame.to_csv(tl, index=False, lineterminator="\n")
-    multiply_data(root, SCALE_FACTOR)
-    proc = run_build(root)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return root
+        from iranbook.bench import multiply_data
+
+        copy_built(built_book, root)
+        res = root / "data" / "un_resolutions.csv"
+        frame = pd.read_csv(res, dtype=str, keep_default_na=False)
+        frame.loc[frame["id"] == "1696", "provisions"] = HOSTILE + LONG
+        frame.to_csv(res, index=False, lineterminator="\n")
+        tl = root / "data" / "timeline.csv"
+        frame = pd.read_csv(tl, dtype=str, keep_default_na=False)
+        frame.loc[frame["id"] == "1957-03-05-a", "description"] = HOSTILE_TIMELINE
+        frame.to_csv(tl, index=False, lineterminator="\n")
+        multiply_data(root, SCALE_FACTOR)
+        proc = run_build(root)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+
+    return _once(tmp_path_factory, "stress", make)
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """One full build (HTML and PDF) of a fresh copy of the book."""
-    root = copy_book(tmp_path_factory.mktemp("book"))
-    proc = run_build(root)
-    assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
-    return root
+    """One full build (HTML and PDF) of a fresh copy of the book, shared by every test of the run
+    (and by every pytest-xdist worker): tests that change it work on copies."""
+
+    def make(root: Path) -> None:
+        copy_book(root)
+        proc = run_build(root)
+        assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
+
+    return _once(tmp_path_factory, "book", make)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
