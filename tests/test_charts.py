@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -128,3 +129,15 @@ def test_a_long_table_view_shows_its_first_rows_and_links_the_whole_data():
     assert 'href="_chart_data/t.csv"' in html
     short = charts.data_table_html(frame.head(3), "Data of the chart: t", "t.csv")
     assert short.count("<td>") == 3 and "iranbook-chart-more" not in short
+
+
+def test_a_long_source_line_names_the_sources_that_carry_most_rows():
+    keys = [f"k{i}" for i in range(10)]
+    rows = {"k7": 9, "k2": 5, "k9": 5, "k0": 3, "k1": 1}
+    line = charts.source_line(keys, "_chart_data/x.csv", dt.date(2026, 6, 26), rows)
+    # the four with most rows, in the order given, then the count of the rest
+    assert "{cite:p}`k0,k2,k7,k9` and 6 more sources (each row's sources are in the table view and the CSV)" in line
+    short = charts.source_line(keys[:3], "_chart_data/x.csv", dt.date(2026, 6, 26))
+    assert "{cite:p}`k0,k1,k2`." in short and "more sources" not in short
+    frame = pd.DataFrame({"sources": ["a;b", "a", None, "b;a"]})
+    assert charts.rows_per_source(frame) == {"a": 3, "b": 2}

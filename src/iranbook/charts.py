@@ -11,8 +11,9 @@ One chart, three readers:
 * the PDF: a vector PDF of the chart from vl-convert.
 
 :func:`show` also writes exactly the table the chart draws to a CSV beside the notebook and
-puts a source line under the chart: citations of the rows' sources, the data cut-off and a
-download link for that CSV.
+puts a source line under the chart: citations of the rows' sources (all of them up to six;
+beyond, the four carrying most rows and the count of the rest), the data cut-off and a download
+link for that CSV.
 """
 
 from __future__ import annotations
@@ -203,12 +204,38 @@ alt.renderers.register("iranbook", _renderer)
 alt.renderers.enable("iranbook")
 
 
-def source_line(keys: list[str], csv_path: str, cutoff: _dt.date) -> str:
-    """The MyST line printed under a chart."""
+#: A source line cites every source up to this many; beyond, the ones carrying the most rows.
+SOURCE_LINE_MAX = 6
+SOURCE_LINE_SHOWN = 4
+
+
+def source_line(keys: list[str], csv_path: str, cutoff: _dt.date, rows: dict[str, int] | None = None) -> str:
+    """The MyST line printed under a chart: its sources, the data cut-off and the CSV download.
+
+    With more than :data:`SOURCE_LINE_MAX` sources the line names the
+    :data:`SOURCE_LINE_SHOWN` that carry most rows (``rows``: key -> rows citing it; ties in the
+    order given) and counts the rest: every row's sources stay in the table view and the CSV,
+    and every source is in the bibliography."""
     if not keys:
         raise ValueError("a chart must cite at least one source")
-    return (f"**Source:** {{cite:p}}`{','.join(keys)}`. Data cut-off: {long_date(cutoff)}. "
+    cited, more = list(keys), ""
+    if len(keys) > SOURCE_LINE_MAX:
+        rows = rows or {}
+        order = sorted(range(len(keys)), key=lambda i: (-rows.get(keys[i], 0), i))
+        cited = [keys[i] for i in sorted(order[:SOURCE_LINE_SHOWN])]
+        more = (f" and {len(keys) - len(cited)} more sources (each row's sources are in the table view "
+                "and the CSV)")
+    return (f"**Source:** {{cite:p}}`{','.join(cited)}`{more}. Data cut-off: {long_date(cutoff)}. "
             f"{{download}}`Download the data shown (CSV) <{csv_path}>`")
+
+
+def rows_per_source(frame: pd.DataFrame, sources_column: str = "sources") -> dict[str, int]:
+    """How many rows of ``frame`` cite each source key."""
+    counts: dict[str, int] = {}
+    for cell in frame[sources_column].dropna():
+        for key in {k.strip() for k in str(cell).split(_data.SOURCE_SEPARATOR) if k.strip()}:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 class _Output:
@@ -306,4 +333,5 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     caption = str(spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"])
     table = data_table_html(frame, f"Data of the chart: {caption}", csv_path.name)
     glue(name, _Output(mimebundle(spec, f"chart-{name}", table)))
-    glue(f"{name}-source", Markdown(source_line(_data.sources_of(frame, sources_column), csv_path.as_posix(), cutoff)))
+    keys = _data.sources_of(frame, sources_column)
+    glue(f"{name}-source", Markdown(source_line(keys, csv_path.as_posix(), cutoff, rows_per_source(frame, sources_column))))
