@@ -77,7 +77,7 @@ def test_every_chart_has_a_text_alternative_and_a_table_view(built_book, browser
                 assert table.locator("tbody tr").count() == shown, name
                 if shown < len(rows) - 1:  # a long table shows its first rows and links the whole data
                     more = box.locator("details.iranbook-chart-data .iranbook-chart-more")
-                    assert f"all {len(rows) - 1} are in" in more.inner_text(), name
+                    assert f"all {len(rows) - 1} are in" in more.text_content(), name
                     assert more.locator("a").get_attribute("href") == href, name
             page.close()
     assert charts >= 4

@@ -1,8 +1,9 @@
 """Caching that is never stale, and failed builds that leave the last good book in place.
 
 The tests run in order on one copy of the book, each building on the state the one before left.
-Builds whose test reads no PDF are HTML-only (``--no-pdf``), so the suite renders the PDF again
-only where it checks it.
+Every build here is HTML-only (``--no-pdf``): the PDF is rendered by the shared build, the stress
+build (whose edited data must reach the PDF, tests/test_injection.py) and the reproducibility
+build, and these tests are about what is executed and what is published.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import copy_book, pdf_text, run_build
+from conftest import run_build
 
 pytestmark = pytest.mark.build
 
@@ -88,7 +89,7 @@ def test_csv_edits_reexecute_exactly_the_notebooks_that_read_them(book):
     every table. One rial rate is read by the sanctions chapter and summarised by the data
     appendix; the UN resolutions are read by the history and sanctions chapters and the appendix.
     Both edits go into one build: it re-executes those notebooks and no other (the stockpile
-    chapter and the probe stay cached), and the edited text reaches the HTML and the PDF."""
+    chapter and the probe stay cached), and the edited text reaches the page."""
     rial_readers = notebooks_reading(book, "data/rial_rates.csv")  # as recorded by the last build
     un_readers = notebooks_reading(book, "data/un_resolutions.csv")
     assert rial_readers == ["chapters/appendix-data.ipynb", "chapters/sanctions.ipynb"]
@@ -102,15 +103,13 @@ def test_csv_edits_reexecute_exactly_the_notebooks_that_read_them(book):
     resolutions = book / "data" / "un_resolutions.csv"
     resolutions.write_text(resolutions.read_text().replace("endorses the six powers' proposals.",
                                                            "endorses the six powers' proposals 987.6."))
-    r = build_ok(book)
+    r = build_ok(book, "--no-pdf")
     readers = sorted(set(rial_readers) | set(un_readers))
     assert r["executed"] == readers
     assert sorted(r["cached"]) == [c for c in chapters(book) if c not in readers]
     assert r["rendered"] is True
     page = (book / "_build" / "html" / "chapters" / "history.html").read_text()
     assert "987.6" in page
-    pdf = pdf_text(book, fold=False)
-    assert "987.6" in pdf
 
 
 def test_a_failing_notebook_fails_the_build_and_keeps_the_last_good_book(book):
@@ -147,12 +146,12 @@ def test_a_sphinx_warning_fails_the_build(book):
     page = book / "changelog.md"
     good = page.read_text()
     page.write_text(good + "\nSee {cite:p}`no_such_source_2099`.\n")
-    proc = run_build(book)
+    proc = run_build(book, "--no-pdf")
     assert proc.returncode != 0
     assert "no_such_source_2099" in proc.stderr
     assert published_digest(book) == before
     page.write_text(good)
-    r = build_ok(book)  # and it recovers: the published book is that of these sources
+    r = build_ok(book, "--no-pdf")  # and it recovers: the published book is that of these sources
     assert r["rendered"] is False and published_digest(book) == before
 
 
@@ -179,5 +178,5 @@ def test_a_deleted_csv_fails_the_build_and_keeps_the_last_good_book(book):
     assert "data/enrichment_levels.csv: the file is missing" in proc.stderr
     assert published_digest(book) == before
     csv.write_bytes(good)
-    r = build_ok(book)
+    r = build_ok(book, "--no-pdf")
     assert r["rendered"] is False and published_digest(book) == before

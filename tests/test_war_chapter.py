@@ -55,3 +55,40 @@ def test_breakout_chart_tails_buttons_redraw_the_lines(built_book, browser):
         page.wait_for_timeout(500)
         assert shapes() == before
         assert errors == []
+
+
+def test_the_breakout_explorer_follows_its_inputs_in_chromium(built_book, browser):
+    """Moving an input changes the chart, and the sentence it prints agrees with iranbook.breakout
+    to 0.5% at several settings."""
+    import re
+
+    from iranbook import explorer
+
+    site = built_book / "_build" / "html"
+    with chart_on_page(browser, site, "chapters/war.html", "war-breakout-explorer") as (page, _, box, errors):
+        sentence = box.locator(".iranbook-chart-live svg text", has_text="First quantity")
+        line = box.locator(".iranbook-chart-live path[aria-roledescription='line mark']")
+
+        def read():
+            return tuple(float(g.replace(",", "")) for g in re.search(explorer.SENTENCE_PATTERN,
+                                                                       sentence.first.text_content()).groups())
+
+        def set_input(name, value):
+            box.locator(f"input[name='{name}']").first.evaluate(
+                "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+
+        stock = float(box.locator("input[name='stock']").first.input_value())
+        sq = float(box.locator("input[name='sq']").first.input_value())
+        drawn = line.first.get_attribute("d")
+        for capacity, tails in ((7500, 5), (20000, 10), (1500, 2.5)):
+            set_input("capacity", capacity)
+            set_input("tails", tails)
+            page.wait_for_timeout(300)
+            m = explorer.model(stock, capacity, tails, sq, 0.6, 0.9)
+            for got, want in zip(read(), (m["days_first"], m["n_stock"], m["days_all"])):
+                assert abs(got - want) <= 0.005 * want, (capacity, tails, got, want)
+        assert line.first.get_attribute("d") != drawn  # the line moved with the inputs
+        set_input("stock", 100)
+        page.wait_for_timeout(300)
+        assert read()[1] == pytest.approx(explorer.model(100, 1500, 2.5, sq, 0.6, 0.9)["n_stock"], rel=0.005)
+        assert errors == []
