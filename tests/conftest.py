@@ -51,14 +51,11 @@ HOSTILE_TIMELINE = '<img src=x onerror="window.__pwned = 4"> {x} \\ % $ `c`'
 SCALE_FACTOR = 10
 
 
-def _once(tmp_path_factory, name: str, make) -> Path:
-    """A book built once per test run, however many pytest-xdist workers ask for it: the first
-    makes it (``make(dest)``) under a lock in the run's shared temporary folder, the others wait
-    and reuse it. Without xdist it is simply made."""
+def _once_in(shared: Path, name: str, make) -> Path:
+    """A book made once in ``shared`` (``make(dest)``) under a file lock: whoever comes first makes
+    it, the others wait and reuse it."""
     from filelock import FileLock
 
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     dest, done = shared / name, shared / f"{name}.done"
     with FileLock(str(shared / f"{name}.lock")):
         if not done.is_file():
@@ -69,18 +66,29 @@ def _once(tmp_path_factory, name: str, make) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def stress_book(tmp_path_factory, built_book):
-    """One build of a copy of the built book with hostile text in the data (a UN resolution's
-    provisions, 5 KB long, and a timeline description) and then ten times the timeline and the
-    stock series: the injection and scale tests read it (one build, not two)."""
+def _shared(tmp_path_factory) -> Path:
+    """The run's temporary folder that every pytest-xdist worker (and the controller) shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def make_built(root: Path) -> None:
+    """One full build (HTML and PDF) of a fresh copy of the book."""
+    copy_book(root)
+    proc = run_build(root)
+    assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+def make_stress(built: Path):
+    """A copy of the built book with hostile text in the data (a UN resolution's provisions, 5 KB
+    long, and a timeline description), then ten times the timeline and the stock series, built."""
 
     def make(root: Path) -> None:
         import pandas as pd
 
         from iranbook.bench import multiply_data
 
-        copy_built(built_book, root)
+        copy_built(built, root)
         res = root / "data" / "un_resolutions.csv"
         frame = pd.read_csv(res, dtype=str, keep_default_na=False)
         frame.loc[frame["id"] == "1696", "provisions"] = HOSTILE + LONG
@@ -93,20 +101,48 @@ def stress_book(tmp_path_factory, built_book):
         proc = run_build(root)
         assert proc.returncode == 0, proc.stderr[-3000:]
 
-    return _once(tmp_path_factory, "stress", make)
+    return make
+
+
+def pytest_sessionstart(session):
+    """Under pytest-xdist, on a whole run (no selection), the controller starts the shared builds
+    at once, in the background: the workers run the tests that need no build meanwhile, and a
+    worker that needs a build waits on its lock instead of finding nobody has begun it."""
+    config = session.config
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        return
+    if config.args or config.option.markexpr or config.option.keyword or config.option.collectonly:
+        return
+    shared = config._tmp_path_factory.getbasetemp()
+
+    def prebuild():
+        try:
+            built = _once_in(shared, "book", make_built)
+            _once_in(shared, "stress", make_stress(built))
+        except AssertionError:
+            pass  # the worker that needs the build builds it again and reports the failure
+
+    threading.Thread(target=prebuild, daemon=True).start()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests that need no build come first (the notebooks under nbval, the unit tests): under
+    pytest-xdist the workers run them while the shared builds are being made."""
+    items.sort(key=lambda item: bool(item.get_closest_marker("build") or item.get_closest_marker("browser")))
+
+
+@pytest.fixture(scope="session")
+def stress_book(tmp_path_factory, built_book):
+    """The stress build (see :func:`make_stress`): the injection and scale tests read it (one
+    build, not two)."""
+    return _once_in(_shared(tmp_path_factory), "stress", make_stress(built_book))
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
     """One full build (HTML and PDF) of a fresh copy of the book, shared by every test of the run
     (and by every pytest-xdist worker): tests that change it work on copies."""
-
-    def make(root: Path) -> None:
-        copy_book(root)
-        proc = run_build(root)
-        assert proc.returncode == 0, f"build failed:\n{proc.stdout}\n{proc.stderr}"
-
-    return _once(tmp_path_factory, "book", make)
+    return _once_in(_shared(tmp_path_factory), "book", make_built)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
