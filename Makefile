@@ -21,11 +21,11 @@ book: system-book $(STAMP)
 html: $(STAMP)
 	$(OFFLINE) $(PY) -m iranbook.build --no-pdf
 
-# Three workers on two cores (builds wait on locks, browser tests on pages: a third worker fills
-# the gaps), one test file (or notebook) each at a time: the change tests run in order in one
+# Two workers, one test file (or notebook) each at a time: the change tests run in order in one
 # worker, a notebook's cells in one kernel; the shared builds are made once (tests/conftest.py).
+# (Three workers on the two cores took longer: 392 s against 367 s.)
 test: system-test $(STAMP) $(AXE)
-	$(OFFLINE) $(PY) -m pytest -n 3 --dist loadfile
+	$(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile
 
 # The fast lane: the data package validated and the tests that need no build, no browser and
 # no notebook execution.
