@@ -8,7 +8,6 @@ checked here from one parse of the page, and LinkChecker checks every other link
 
 from __future__ import annotations
 
-import html.parser
 import os
 import re
 import shutil
@@ -19,25 +18,17 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from test_build_output import _Links
 
 pytestmark = pytest.mark.build
 
 BIBLIOGRAPHY_LINK = re.compile(r'(href="(?:\.\./)*bibliography\.html)#([^"]*)"')
 
 
-class _Ids(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        self.ids.update(value for name, value in attrs if name in ("id", "name") and value)
-
-
 def check_bibliography_anchors(site: Path) -> list[str]:
     """Check every link to an anchor of bibliography.html against one parse of it; drop the anchor
     from the link in ``site`` (a copy), so that LinkChecker fetches the page once."""
-    parser = _Ids()
+    parser = _Links()  # the anchors of a page, as the build-output link test reads them
     parser.feed((site / "bibliography.html").read_text(encoding="utf-8"))
     missing = []
     for page in sorted(site.rglob("*.html")):

@@ -158,10 +158,10 @@ def package_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def data_fingerprint(root: Path) -> str:
+def data_fingerprint(root: Path, package_sha: str) -> str:
     """A digest of everything validation and the sourcing summary read: data/, references.bib and
-    the package (whose code does the checking)."""
-    h = hashlib.sha256(package_fingerprint(root).encode())
+    the package (``package_sha``, from :func:`package_fingerprint`: its code does the checking)."""
+    h = hashlib.sha256(package_sha.encode())
     files = sorted((root / "data").rglob("*")) + [root / _data.BIB_FILE]
     for f in files:
         if f.is_file():
@@ -257,7 +257,8 @@ def _short(text: str, limit: int = 3000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n..."
 
 
-def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path], jobs: int | None = None) -> dict:
+def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path], package_sha: str,
+                jobs: int | None = None) -> dict:
     """Execute every notebook whose cached execution is stale, ``jobs`` at a time (default: one per core).
 
     Notebooks are independent (each reads the data and writes its own chart files), so running them
@@ -266,7 +267,6 @@ def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Pat
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    package_sha = package_fingerprint(root)
     report = {"executed": [], "cached": []}
     todo = []
     for rel in (s for s in sources if s.suffix == ".ipynb"):
@@ -289,7 +289,7 @@ def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Pat
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [(item, pool.submit(one, item)) for item in todo]
-        failures = [f.exception() for _, f in futures if f.exception() is not None]
+        failures = [error for error in (f.exception() for _, f in futures) if error is not None]
     if failures:
         raise failures[0]
     for (rel, _, source_sha), future in futures:
@@ -469,7 +469,8 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     check_book_config(root)
     # Validation is a function of the data, the bibliography and the package: when none of them
     # changed since the last successful validation, its verdict still holds.
-    inputs = data_fingerprint(root)
+    package_sha = package_fingerprint(root)
+    inputs = data_fingerprint(root, package_sha)
     validated = output / ".cache" / "validated.digest"
     fresh = not (validated.is_file() and validated.read_text() == inputs)
     if fresh:
@@ -487,14 +488,14 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     # the sourcing summary computed here once instead of every table and the bibliography.
     if fresh or not (stage / _sources.SUMMARY_FILE).is_file():
         with _data.validated(stage):
-            _sources.write_summary(stage)
+            write_if_changed(stage / _sources.SUMMARY_FILE, _sources.summary_json(stage))
     validated.parent.mkdir(parents=True, exist_ok=True)
     validated.write_text(inputs)
-    report = execute_all(root, stage, NotebookCache(output / ".cache" / "notebooks"), sources)
+    report = execute_all(root, stage, NotebookCache(output / ".cache" / "notebooks"), sources, package_sha)
     log(f"notebooks: {len(report['executed'])} executed, {len(report['cached'])} from cache")
 
     env = build_env(root)
-    digest = tree_digest(stage, package_fingerprint(root) + env["SOURCE_DATE_EPOCH"] + f"pdf={pdf}")
+    digest = tree_digest(stage, package_sha + env["SOURCE_DATE_EPOCH"] + f"pdf={pdf}")
     stamp = work / "published.digest"
     current = (output / "html" / "index.html").is_file() and (not pdf or (output / "pdf" / "book.pdf").is_file())
     if current and stamp.is_file() and stamp.read_text() == digest:

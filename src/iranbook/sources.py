@@ -239,7 +239,7 @@ def rule_summary(root: Path | None = None, frames: dict[str, pd.DataFrame] | Non
     the rows the rule applies to and their share (``None`` for an exempt dataset), and the dataset's
     sourcing note. ``frames`` are datasets the caller has already loaded, by name.
 
-    In a build, a notebook reads the summary the build computed (:func:`write_summary`) instead of
+    In a build, a notebook reads the summary the build computed (:func:`summary_json`) instead of
     every dataset and the bibliography: it then depends on the summary, which an edited value that
     changes no grade leaves byte for byte the same, so such an edit does not re-execute it.
     """
@@ -268,17 +268,11 @@ TARGET_OVERALL = 0.85
 TARGET_FLOOR = 0.60
 
 
-def write_summary(root: Path) -> bool:
-    """Compute the sourcing summary of ``root`` and store it as :data:`SUMMARY_FILE` (unchanged bytes
-    when nothing it reports changed); return whether the file changed."""
+def summary_json(root: Path) -> bytes:
+    """The sourcing summary of ``root`` as the JSON bytes the build stores in :data:`SUMMARY_FILE`
+    (the same bytes while nothing it reports changes)."""
     records = rule_summary(root).astype(object).where(lambda f: f.notna(), None).to_dict(orient="records")
-    content = (json.dumps(records, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
-    path = root / SUMMARY_FILE
-    if path.is_file() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return True
+    return (json.dumps(records, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def below_floor(summary: pd.DataFrame) -> pd.DataFrame:

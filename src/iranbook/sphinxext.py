@@ -197,17 +197,11 @@ _A11Y_FIXES = [
 ]
 
 
-def fix_accessibility(app, exception):
-    """After an HTML build, apply :data:`_A11Y_FIXES` to every page."""
-    if exception is not None or app.builder.format != "html":
-        return
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        fixed = text
-        for pattern, replacement in _A11Y_FIXES:
-            fixed = pattern.sub(replacement, fixed)
-        if fixed != text:
-            page.write_text(fixed, encoding="utf-8")
+def fix_accessibility(text: str) -> str:
+    """A page with :data:`_A11Y_FIXES` applied."""
+    for pattern, replacement in _A11Y_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 #: A chart's static copy in an executed notebook (what JupyterLab shows); see iranbook.charts.
@@ -218,38 +212,54 @@ _TABLE_CSV = re.compile(r'<a class="iranbook-chart-csv" href="_chart_data/([a-z0
 STATIC_CHART_DIR = "_chart_static"
 
 
-def slim_chart_pages(app, exception):
-    """After an HTML build, ship each chart's data once per page.
+def slim_chart_page(page: Path, text: str) -> str:
+    """A page that ships each chart's data once.
 
     The page draws each chart from its inline spec. The static SVG copy of the chart (which the
     executed notebook carries for JupyterLab) moves to a file beside the page, shown from a
     ``<noscript>`` image: a reader without JavaScript sees it, a browser that draws the chart
     never loads it. A table view's link to the whole data points at the CSV the page offers."""
+    if "iranbook-chart" not in text:
+        return text
+
+    def move(match):
+        head, element_id, svg = match.groups()
+        target = page.parent / STATIC_CHART_DIR / f"{element_id}.svg"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(svg, encoding="utf-8")
+        return (f'{head}<noscript><img class="iranbook-chart-static" src="{STATIC_CHART_DIR}/{element_id}.svg" '
+                'alt=""></noscript>')
+
+    fixed = _STATIC_CHART.sub(move, text)
+
+    def link(match):
+        name = match.group(1)
+        download = re.search(r'href="([^"]*_downloads/[^"]*/' + re.escape(name) + ')"', fixed)
+        return f'<a class="iranbook-chart-csv" href="{download.group(1)}">' if download else match.group(0)
+
+    return _TABLE_CSV.sub(link, fixed)
+
+
+def finish_pages(app, exception):
+    """After an HTML build, one pass over every page: :func:`fix_accessibility`, then
+    :func:`slim_chart_page`."""
     if exception is not None or app.builder.format != "html":
         return
     for page in sorted(Path(app.outdir).rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        if "iranbook-chart" not in text:
-            continue
-
-        def move(match):
-            head, element_id, svg = match.groups()
-            target = page.parent / STATIC_CHART_DIR / f"{element_id}.svg"
-            target.parent.mkdir(exist_ok=True)
-            target.write_text(svg, encoding="utf-8")
-            return (f'{head}<noscript><img class="iranbook-chart-static" src="{STATIC_CHART_DIR}/{element_id}.svg" '
-                    'alt=""></noscript>')
-
-        fixed = _STATIC_CHART.sub(move, text)
-
-        def link(match):
-            name = match.group(1)
-            download = re.search(r'href="([^"]*_downloads/[^"]*/' + re.escape(name) + ')"', fixed)
-            return f'<a class="iranbook-chart-csv" href="{download.group(1)}">' if download else match.group(0)
-
-        fixed = _TABLE_CSV.sub(link, fixed)
+        fixed = slim_chart_page(page, fix_accessibility(text))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
+
+
+def _hidden_input_cells(doctree):
+    """The notebook cells tagged ``hide-input`` of a doctree."""
+    from docutils import nodes
+
+    for cell in list(doctree.findall(nodes.container)):
+        classes = cell.get("classes", [])
+        if "cell" in classes and "tag_hide-input" in classes:
+            yield cell
 
 
 def plain_folded_code(app, doctree, docname):
@@ -260,10 +270,9 @@ def plain_folded_code(app, doctree, docname):
         return
     from docutils import nodes
 
-    for cell in doctree.findall(nodes.container):
-        if "cell" in cell.get("classes", []) and "tag_hide-input" in cell.get("classes", []):
-            for block in cell.findall(nodes.literal_block):
-                block["language"] = "none"
+    for cell in _hidden_input_cells(doctree):
+        for block in cell.findall(nodes.literal_block):
+            block["language"] = "none"
 
 
 def drop_hidden_code_in_pdf(app, doctree, docname):
@@ -272,12 +281,10 @@ def drop_hidden_code_in_pdf(app, doctree, docname):
         return
     from docutils import nodes
 
-    for cell in list(doctree.findall(nodes.container)):
-        classes = cell.get("classes", [])
-        if "cell" in classes and "tag_hide-input" in classes:
-            for child in list(cell.children):
-                if isinstance(child, nodes.container) and "cell_input" in child.get("classes", []):
-                    cell.remove(child)
+    for cell in _hidden_input_cells(doctree):
+        for child in list(cell.children):
+            if isinstance(child, nodes.container) and "cell_input" in child.get("classes", []):
+                cell.remove(child)
 
 
 def announce_cutoff(app, config):
@@ -343,6 +350,5 @@ def setup(app):
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("doctree-resolved", plain_folded_code)
     app.connect("html-page-context", drop_thebe, priority=900)
-    app.connect("build-finished", fix_accessibility)
-    app.connect("build-finished", slim_chart_pages)
+    app.connect("build-finished", finish_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
