@@ -1,7 +1,10 @@
-"""The Oman-channel chapter as a reader gets it: figures computed from the data, and the
-positions heat map in chromium."""
+"""The Oman-channel chapter as a reader gets it: figures computed from the data, claims its own data bear
+out, and the terms and gaps charts in chromium."""
 
 from __future__ import annotations
+
+import json
+import re
 
 import pytest
 
@@ -10,31 +13,92 @@ from iranbook import data
 from iranbook import positions as pos
 from iranbook import story
 
-pytestmark = pytest.mark.build
+NOTEBOOK = ROOT / "chapters" / "talks.ipynb"
 
 
-def test_talks_chapter_counts_follow_the_data(built_book):
-    page = page_text(built_book / "_build" / "html" / "chapters" / "talks.html")
+@pytest.fixture(scope="module")
+def talks():
     rounds = data.load("negotiation_rounds", ROOT)
-    rounds = rounds[rounds["date"] < story.milestones(ROOT)["war_start"].date]  # the later rounds: aftermath chapter
-    held = rounds[rounds["status"] == "held"]
-    assert f"went through {len(rounds)} rounds: {len(held)} held and {len(rounds) - len(held)} cancelled" in page
+    held = rounds[rounds["status"] == "held"].sort_values("date")
     positions = data.load("positions", ROOT)
     issues = list(data.load("negotiation_issues", ROOT)["id"])
-    blocked = sum(any(v == pos.BLOCKED for v in pos.zones(positions, "US", "Iran", issues, d).values())
-                  for d in held["date"])
-    assert f"{blocked} of the {len(held)} rounds held met at least one such issue" in page
+    scale = pos.scales(data.load("term_scales", ROOT))
+    table = pos.by_round(positions, held, "US", "Iran", issues, scale)
+    war = story.milestones(ROOT)["war_start"].date
+    return {"rounds": rounds, "held": held, "positions": positions, "issues": issues, "scale": scale,
+            "table": table, "war": war}
 
 
-def test_positions_heat_map_has_every_cell_and_tooltips(built_book, browser):
+def _at(t, round_id, issue):
+    return t["table"].set_index(["round", "issue"]).loc[(round_id, issue)]
+
+
+def test_the_chapter_is_an_essay_with_three_charts():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    charts = re.findall(r"```\{chart\} (\S+)", prose)
+    assert len(charts) >= 3 and "talks-terms" in charts
+    text = re.sub(r"```.*?```|:::.*?:::", " ", prose, flags=re.S)
+    text = re.sub(r"\{[a-z:-]+\}`[^`]*`", " ", text)
+    assert len(re.findall(r"[A-Za-z][A-Za-z'’-]*", text)) >= 1200
+
+
+def test_what_the_prose_says_of_the_gaps_is_what_the_data_show(talks):
+    """The typed (not glued) claims of the chapter, checked against the analysis."""
+    held, t = talks["held"], talks
+    before = held[held["date"] < t["war"]]
+    geneva = before[before["city"] == "Geneva"]["id"]
+    muscat_2026 = before[(before["city"] == "Muscat") & (before["date"].dt.year == 2026)]["id"].iloc[0]
+    # "On the stock the gap closed before the war only at the Muscat round of February 2026 ... the memorandum closed it"
+    closed = [r for r in before["id"] if _at(t, r, "stock_60")["gap"] == 0]
+    assert closed == [muscat_2026]
+    assert _at(t, held["id"].iloc[-1], "stock_60")["gap"] == 0
+    # "It closed at the first Geneva round ... and opened ... at the last"
+    assert _at(t, geneva.iloc[0], "enrichment")["gap"] == 0 < _at(t, geneva.iloc[-1], "enrichment")["gap"]
+    # "Iran's tabled terms had moved toward the US demands, and the US terms had moved away from Iran's"
+    last = _at(t, geneva.iloc[-1], "enrichment")
+    assert (last["b_moved"], last["a_moved"]) == ("toward", "away")
+    # "The United States asked for the stock to leave Iran until the memorandum"
+    us_stock = pos.coded(t["positions"])
+    us_stock = us_stock[(us_stock["actor"] == "US") & (us_stock["issue"] == "stock_60")]
+    assert (us_stock.loc[us_stock["kind"] != "agreement", "term_low"] == len(t["scale"]["stock_60"]) - 1).all()
+    # "both sides moved": each side's enrichment terms moved toward the other's at least once
+    for side, other in (("US", "Iran"), ("Iran", "US")):
+        assert "toward" in set(pos.moves(t["positions"], side, "enrichment", other)["direction"])
+
+
+@pytest.mark.build
+def test_talks_chapter_counts_follow_the_data(built_book, talks):
+    page = page_text(built_book / "_build" / "html" / "chapters" / "talks.html")
+    before = talks["rounds"][talks["rounds"]["date"] < talks["war"]]
+    held = before[before["status"] == "held"]
+    assert f"went through {len(before)} rounds: {len(held)} held and {len(before) - len(held)} cancelled" in page
+    t = talks["table"]
+    blocked = t[t["status"] == pos.BLOCKED]["round"].nunique()
+    assert f"Of the {len(talks['held'])} rounds held to the data cut-off, {blocked} met at least one issue" in page
+    assert "the third Geneva round" not in page
+
+
+@pytest.mark.build
+def test_terms_chart_draws_a_panel_per_issue_with_the_words_in_its_tooltips(built_book, browser, talks):
     site = built_book / "_build" / "html"
-    actors = len(data.resource("positions", ROOT)["schema"]["fields"][1]["constraints"]["enum"])
-    issues = len(data.load("negotiation_issues", ROOT))
-    with chart_on_page(browser, site, "chapters/talks.html", "talks-positions") as (page, _, box, errors):
-        cells = box.locator(".iranbook-chart-live path[aria-roledescription='rect mark']")
-        assert cells.count() == actors * issues
-        cells.nth(6).hover(force=True)  # US on frozen assets: no stated position, no letter on it
+    coded = pos.coded(talks["positions"])
+    both = [i for i in talks["issues"] if {"US", "Iran"} <= set(coded.loc[coded["issue"] == i, "actor"].astype(str))]
+    shown = coded[coded["actor"].isin(["US", "Iran"]) & coded["issue"].isin(both)]
+    with chart_on_page(browser, site, "chapters/talks.html", "talks-terms") as (page, _, box, errors):
+        bars = box.locator(".iranbook-chart-live path[aria-roledescription='bar']")
+        assert bars.count() == len(shown)
+        bars.first.hover(force=True)
         page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
         tip = page.inner_text("#vg-tooltip-element")
-        assert "Stance" in tip and "What was said" in tip
+        assert "Said by" in tip and "Words" in tip and "Terms" in tip
+        assert errors == []
+
+
+@pytest.mark.build
+def test_gaps_chart_has_a_cell_per_round_and_issue(built_book, browser, talks):
+    site = built_book / "_build" / "html"
+    with chart_on_page(browser, site, "chapters/talks.html", "talks-gaps") as (page, _, box, errors):
+        cells = box.locator(".iranbook-chart-live path[aria-roledescription='rect mark']")
+        assert cells.count() == len(talks["held"]) * len(talks["issues"])
         assert errors == []

@@ -335,3 +335,55 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     glue(name, _Output(mimebundle(spec, f"chart-{name}", table)))
     keys = _data.sources_of(frame, sources_column)
     glue(f"{name}-source", Markdown(source_line(keys, csv_path.as_posix(), cutoff, rows_per_source(frame, sources_column))))
+
+
+def terms_over_time(frame: pd.DataFrame, scale: dict[str, list[str]], issues: list[tuple[str, str]],
+                    actors: list[str], title: str, description: str, rules: pd.DataFrame | None = None,
+                    width: int = 400) -> alt.VConcatChart:
+    """Stated terms over time: one panel per issue, its scale of terms on the vertical axis (step 0 at
+    the bottom), each coded position a bar from its lowest to its highest step at the date it was
+    stated, coloured by actor, its mark's shape telling a statement from a proposal's term or a response.
+
+    ``frame`` has a row per coded position with ``actor``, ``issue``, ``stated_on``, ``term_low``,
+    ``term_high``, ``kind`` and the tooltip columns ``when``, ``speaker``, ``words``, ``sources``;
+    ``issues`` gives (id, label) pairs in panel order; ``rules`` (``date``, ``label``) marks dates
+    such as the rounds on every panel.
+    """
+    kinds = ["statement", "proposal", "response", "agreement"]
+    frame = frame.assign(lo=frame["term_low"].astype(float) - 0.28, hi=frame["term_high"].astype(float) + 0.28,
+                         mid=(frame["term_low"].astype(float) + frame["term_high"].astype(float)) / 2,
+                         layer="term")
+    if rules is not None:
+        frame = pd.concat([frame, rules.assign(layer="rule")], ignore_index=True)
+    dates = pd.to_datetime(pd.concat([frame["stated_on"].dropna(), frame.get("date", pd.Series(dtype="datetime64[ns]")).dropna()]))
+    domain = [(dates.min() - pd.Timedelta(days=20)).strftime("%Y-%m-%d"), (dates.max() + pd.Timedelta(days=20)).strftime("%Y-%m-%d")]
+    colours = alt.Scale(domain=actors, range=PALETTE[:len(actors)])
+    tooltip = [alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("when:N", title="Stated"),
+               alt.Tooltip("speaker:N", title="Said by"), alt.Tooltip("kind:N", title="Kind"),
+               alt.Tooltip("terms:N", title="Terms"), alt.Tooltip("words:N", title="Words"),
+               alt.Tooltip("sources:N", title="Sources")]
+    panels = []
+    for n, (issue, label) in enumerate(issues):
+        terms = scale[issue]
+        names = "{" + ", ".join(f'"{i}": {_safe_json(t)}' for i, t in enumerate(terms)) + "}"
+        x = alt.X("stated_on:T", title="Date stated" if n == len(issues) - 1 else None,
+                  scale=alt.Scale(domain=domain),
+                  axis=alt.Axis(format="%b %Y", labelAngle=-40, labels=n == len(issues) - 1))
+        y = alt.Y("lo:Q", title=None, scale=alt.Scale(domain=[-0.5, len(terms) - 0.5], nice=False),
+                  axis=alt.Axis(values=list(range(len(terms))), labelExpr=f"{names}[datum.value]", labelLimit=210,
+                                labelOverlap=False, grid=True))
+        base = alt.Chart().transform_filter((alt.datum.layer == "term") & (alt.datum.issue == issue))
+        bars = base.mark_bar(width=6, opacity=0.75).encode(
+            x=x, y=y, y2="hi:Q", color=alt.Color("actor:N", title="Actor", sort=actors, scale=colours), tooltip=tooltip)
+        marks = base.mark_point(filled=True, size=70, stroke="#ffffff", strokeWidth=1).encode(
+            x=x, y=alt.Y("mid:Q"), color=alt.Color("actor:N", sort=actors, scale=colours),
+            shape=alt.Shape("kind:N", title="Kind", sort=kinds, scale=alt.Scale(domain=kinds)), tooltip=tooltip)
+        layers = [bars, marks]
+        if rules is not None:
+            layers.insert(0, alt.Chart().transform_filter(alt.datum.layer == "rule").mark_rule(
+                color="#bbbbbb", strokeDash=[2, 3]).encode(
+                x=alt.X("date:T", scale=alt.Scale(domain=domain)),
+                tooltip=[alt.Tooltip("label:N", title="Round"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]))
+        panels.append(alt.layer(*layers).properties(title=alt.Title(label, anchor="start", fontSize=12),
+                                                    width=width, height=24 * len(terms)))
+    return alt.vconcat(*panels, data=frame, spacing=14).properties(title=title, description=description)

@@ -373,6 +373,8 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
     if only is not None:
         res = resource(only, root)
         linked = {fk["reference"]["resource"] for fk in res["schema"].get("foreignKeys", [])}
+        if "terms" in res:
+            linked.add(res["terms"]["scale"])
         if any(f.get("referencesDatasetIn") for f in res["schema"]["fields"]):
             linked = {r["name"] for r in resources}
         resources = [r for r in resources if r["name"] == only or r["name"] in linked]
@@ -384,7 +386,8 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
         problems += errs
     for res in resources:
         if only is None or res["name"] == only:
-            problems += _check_links(res, tables, root) + _check_statements(res, tables, root)
+            problems += (_check_links(res, tables, root) + _check_statements(res, tables, root)
+                         + _check_terms(res, tables, root))
     return tables, problems
 
 
@@ -402,6 +405,48 @@ def _check_statements(res: dict, tables: dict[str, list[dict]], root: Path) -> l
             f"clear {stated} or word the row as what the party said"
             for row in tables.get(res["name"], [])
             if row.get(stated) and not pattern.search(str(row.get(statement["field"]) or ""))]
+
+
+def _check_terms(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:
+    """Coded terms (``terms``): a row's range of steps exists on its issue's scale, runs low to high, is not
+    dated before the issue exists (``applies_from``), and a proposal's term or a response names its proposal."""
+    rule = res.get("terms")
+    if not rule:
+        return []
+    shown = _display(root / "data" / res["path"], root)
+    scale = tables.get(rule["scale"], [])
+    steps: dict[str, set] = {}
+    for s in scale:
+        steps.setdefault(s["issue"], set()).add(s["step"])
+    issues = {i["id"]: i for i in tables.get("negotiation_issues", [])}
+    problems = []
+    for issue, known in steps.items():
+        if known != set(range(len(known))):
+            problems.append(f"data/{rule['scale']}.csv: the steps of {issue!r} are {sorted(known)}; "
+                            "they must run 0, 1, 2 ... without a gap")
+    for row in tables.get(res["name"], []):
+        where = f"{shown} row {row[_LINE]}"
+        issue, low, high = row.get(rule["issue"]), row.get(rule["low"]), row.get(rule["high"])
+        if (low is None) != (high is None):
+            problems.append(f"{where}, column {rule['high'] if high is None else rule['low']}: give both "
+                            f"{rule['low']} and {rule['high']} (equal for a single term), or neither")
+        elif low is not None:
+            known = steps.get(issue, set())
+            if low > high:
+                problems.append(f"{where}, column {rule['low']}: {low} is above {rule['high']} {high}")
+            for col, value in ((rule["low"], low), (rule["high"], high)):
+                if value not in known:
+                    problems.append(f"{where}, column {col}: step {value} is not on the scale of {issue!r} "
+                                    f"in data/{rule['scale']}.csv (steps {', '.join(map(str, sorted(known)))})")
+        since = (issues.get(issue) or {}).get("applies_from")
+        date = row.get(rule["date"])
+        if since and date and date < since:
+            problems.append(f"{where}, column {rule['date']}: {date.isoformat()} is before {since.isoformat()}, "
+                            f"when the issue {issue!r} begins to apply (negotiation_issues, applies_from)")
+        if row.get(rule["kind"]) in ("proposal", "response") and not row.get(rule["link"]):
+            problems.append(f"{where}, column {rule['link']}: a {row[rule['kind']]} must name the proposal "
+                            "(a row of proposals)")
+    return problems
 
 
 def _ids(table: list[dict], field: str) -> set:
