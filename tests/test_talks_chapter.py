@@ -48,16 +48,23 @@ def test_what_the_prose_says_of_the_gaps_is_what_the_data_show(talks):
     held, t = talks["held"], talks
     before = held[held["date"] < t["war"]]
     geneva = before[before["city"] == "Geneva"]["id"]
-    muscat_2026 = before[(before["city"] == "Muscat") & (before["date"].dt.year == 2026)]["id"].iloc[0]
-    # "On the stock the gap closed before the war only at the Muscat round of February 2026 ... the memorandum closed it"
+    # "On the stock the gap closed before the war only at the first Geneva round ... the memorandum closed it"
     closed = [r for r in before["id"] if _at(t, r, "stock_60")["gap"] == 0]
-    assert closed == [muscat_2026]
+    assert closed == [geneva.iloc[0]]
     assert _at(t, held["id"].iloc[-1], "stock_60")["gap"] == 0
     # "It closed at the first Geneva round ... and opened ... at the last"
     assert _at(t, geneva.iloc[0], "enrichment")["gap"] == 0 < _at(t, geneva.iloc[-1], "enrichment")["gap"]
-    # "Iran's tabled terms had moved toward the US demands, and the US terms had moved away from Iran's"
+    # "the US terms had moved away from Iran's" at the last Geneva round; Iran's draft moved toward the US
+    # demands from Iran's public line (the rounds before that)
     last = _at(t, geneva.iloc[-1], "enrichment")
-    assert (last["b_moved"], last["a_moved"]) == ("toward", "away")
+    assert last["a_moved"] == "away"
+    # "Iran's draft had gone further toward the US demands than its public line": that day's proposal stands,
+    # and the public statement of the same day left no enrichment pause in Iran's words
+    day = before["date"].iloc[-1]
+    draft = pos.standing(t["positions"], "Iran", "enrichment", day)
+    public = t["positions"][(t["positions"]["actor"] == "Iran") & (t["positions"]["issue"] == "enrichment")
+                            & (t["positions"]["stated_on"] == day) & (t["positions"]["kind"] != "proposal")]
+    assert draft["kind"] == "proposal" and draft["term_low"] > public["term_high"].max()
     # "The United States asked for the stock to leave Iran until the memorandum"
     us_stock = pos.coded(t["positions"])
     us_stock = us_stock[(us_stock["actor"] == "US") & (us_stock["issue"] == "stock_60")]

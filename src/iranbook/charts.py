@@ -369,14 +369,15 @@ def terms_over_time(frame: pd.DataFrame, scale: dict[str, list[str]], issues: li
         x = alt.X("stated_on:T", title="Date stated" if n == len(issues) - 1 else None,
                   scale=alt.Scale(domain=domain),
                   axis=alt.Axis(format="%b %Y", labelAngle=-40, labels=n == len(issues) - 1))
-        y = alt.Y("lo:Q", title=None, scale=alt.Scale(domain=[-0.5, len(terms) - 0.5], nice=False),
-                  axis=alt.Axis(values=list(range(len(terms))), labelExpr=f"{names}[datum.value]", labelLimit=210,
-                                labelOverlap=False, grid=True))
+        axis = alt.Axis(values=list(range(len(terms))), labelExpr=f"{names}[datum.value]", labelLimit=210,
+                        labelOverlap=False, grid=True)
+        steps = alt.Scale(domain=[-0.5, len(terms) - 0.5], nice=False)
+        y = alt.Y("lo:Q", title=None, scale=steps, axis=axis)
         base = alt.Chart().transform_filter((alt.datum.layer == "term") & (alt.datum.issue == issue))
         bars = base.mark_bar(width=6, opacity=0.75).encode(
             x=x, y=y, y2="hi:Q", color=alt.Color("actor:N", title="Actor", sort=actors, scale=colours), tooltip=tooltip)
         marks = base.mark_point(filled=True, size=70, stroke="#ffffff", strokeWidth=1).encode(
-            x=x, y=alt.Y("mid:Q"), color=alt.Color("actor:N", sort=actors, scale=colours),
+            x=x, y=alt.Y("mid:Q", title=None, scale=steps, axis=axis), color=alt.Color("actor:N", sort=actors, scale=colours),
             shape=alt.Shape("kind:N", title="Kind", sort=kinds, scale=alt.Scale(domain=kinds)), tooltip=tooltip)
         layers = [bars, marks]
         if rules is not None:
