@@ -109,3 +109,10 @@ def test_gaps_chart_has_a_cell_per_round_and_issue(built_book, browser, talks):
         cells = box.locator(".iranbook-chart-live path[aria-roledescription='rect mark']")
         assert cells.count() == len(talks["held"]) * len(talks["issues"])
         assert errors == []
+
+
+def test_nothing_is_comparable_at_the_first_round(talks):
+    """"at the first round neither side had yet stated terms in the sources read"."""
+    first = talks["held"]["id"].iloc[0]
+    at = talks["table"][talks["table"]["round"] == first]
+    assert at["a_id"].isna().all() and at["b_id"].isna().all()
