@@ -86,13 +86,14 @@ def test_no_change_rebuild_executes_nothing(book):
 def test_csv_edits_reexecute_exactly_the_notebooks_that_read_them(book):
     """The build validates the whole package once; a notebook then depends on the tables it loads
     (and on the sourcing summary, which an edit that changes no grade leaves unchanged), not on
-    every table. One rial rate is read by the sanctions chapter and summarised by the data
-    appendix; the UN resolutions are read by the history and sanctions chapters and the appendix.
+    every table. One rial rate is read by the sanctions chapter and the state-of-play page and
+    summarised by the data appendix; the UN resolutions are read by the history and sanctions chapters and the appendix.
     Both edits go into one build: it re-executes those notebooks and no other (the stockpile
     chapter and the probe stay cached), and the edited text reaches the page."""
     rial_readers = notebooks_reading(book, "data/rial_rates.csv")  # as recorded by the last build
     un_readers = notebooks_reading(book, "data/un_resolutions.csv")
-    assert rial_readers == ["chapters/appendix-data.ipynb", "chapters/sanctions.ipynb"]
+    # the state-of-play page shows the latest rate; the landing page draws on it but not on the economy
+    assert rial_readers == ["chapters/appendix-data.ipynb", "chapters/sanctions.ipynb", "chapters/state-of-play.ipynb"]
     assert "chapters/history.ipynb" in un_readers and "chapters/stockpile.ipynb" not in un_readers
     rates = book / "data" / "rial_rates.csv"
     lines = rates.read_text().splitlines(keepends=True)

@@ -302,3 +302,13 @@ def test_every_page_shows_the_data_cutoff(built_book):
     assert len(pages) >= 10  # every page but the root index.html, which only redirects to intro.html
     for page in pages:
         assert banner in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.build
+def test_the_printed_edition_never_asks_the_reader_to_hover_click_or_drag(built_book):
+    """Captions, charts and passages shared by both editions speak to a reader of either; the web
+    edition's instructions for its interactive charts are in `{only} html` blocks."""
+    text = pdf_text(built_book)
+    found = [m.group(0) for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag)\w*\b.{40}", text)
+             if "URL:" not in text[m.start(): m.end() + 200]]  # the bibliography quotes titles as published
+    assert not found, found

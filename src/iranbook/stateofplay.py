@@ -170,9 +170,12 @@ def economy(root=None) -> list[Figure]:
     ]
 
 
-def figures(root=None) -> pd.DataFrame:
-    """Every figure of the state-of-play page, track by track (columns :data:`COLUMNS`)."""
-    rows = nuclear(root) + sanctions_layers(root) + talks(root)[0] + ceasefire(root) + economy(root)
+def figures(root=None, tracks=None) -> pd.DataFrame:
+    """The figures of the state-of-play page, track by track (columns :data:`COLUMNS`): every track,
+    or those named in ``tracks`` (so that a page showing some tracks reads only their datasets)."""
+    build = {"nuclear": nuclear, "sanctions": sanctions_layers, "talks": lambda r: talks(r)[0],
+             "ceasefire": ceasefire, "economy": economy}
+    rows = [f for track in (tracks or TRACKS) for f in build[track](root)]
     return pd.DataFrame([f.__dict__ for f in rows], columns=COLUMNS)
 
 
