@@ -312,3 +312,41 @@ def test_the_printed_edition_never_asks_the_reader_to_hover_click_or_drag(built_
     found = [m.group(0) for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag)\w*\b.{40}", text)
              if "URL:" not in text[m.start(): m.end() + 200]]  # the bibliography quotes titles as published
     assert not found, found
+
+
+@pytest.mark.build
+def test_figure_numbers_are_the_same_in_both_editions(built_book):
+    """A reader citing "Fig. 9" sends readers of the other edition to the same chart: the web edition
+    numbers figures straight through the book, and so does the PDF."""
+    site = built_book / "_build" / "html"
+    web = []
+    for page in toc_files():
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        for number, caption in re.findall(r'<span class="caption-number">Fig\. (\d+) </span>'
+                                          r'<span class="caption-text">(.*?)</span>', html, re.S):
+            web.append((int(number), " ".join(re.sub(r"<[^>]+>", "", caption).split()[:4])))
+    web.sort()
+    printed = re.findall(r"Fig\. (\S+?): (\S+ \S+ \S+ \S+)", pdf_text(built_book))
+    assert [n for n, _ in web] == list(range(1, len(web) + 1))
+    assert [(int(n), words) for n, words in printed] == web
+
+
+@pytest.mark.build
+def test_the_bibliography_count_agrees_in_every_place(built_book):
+    """The Methods appendix states how many entries the bibliography holds; the web bibliography and the
+    printed one list exactly that many."""
+    from iranbook import sources
+
+    n = len(sources.entries(ROOT))
+    methods = (built_book / "_build" / "html" / "chapters" / "appendix-methods.html").read_text()
+    assert re.search(rf"The bibliography holds\s+(?:<[^>]+>)*(?:{n}|{n:,})(?:<[^>]+>)*\s+entries", methods)
+    web = (built_book / "_build" / "html" / "bibliography.html").read_text()
+    assert web.count('class="citation"') == n
+    assert pdf_text(built_book).count("URL:") == n
+
+
+@pytest.mark.build
+def test_no_code_is_printed(built_book):
+    text = pdf_text(built_book)
+    for code in ("import iranbook", "iranbook.load(", "glue(", "alt.Chart("):
+        assert code not in text, code

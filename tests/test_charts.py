@@ -141,3 +141,27 @@ def test_a_long_source_line_names_the_sources_that_carry_most_rows():
     assert "{cite:p}`k0,k1,k2`." in short and "more sources" not in short
     frame = pd.DataFrame({"sources": ["a;b", "a", None, "b;a"]})
     assert charts.rows_per_source(frame) == {"a": 3, "b": 2}
+
+
+def test_static_renders_are_cached_by_spec(tmp_path, monkeypatch):
+    """A chart whose spec did not change is not rendered again: its SVG and PDF come from the cache."""
+    import json as _json
+
+    from iranbook import charts as ch
+
+    monkeypatch.setenv("IRANBOOK_CHART_CACHE", str(tmp_path))
+    spec = _json.dumps({"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "mark": "point",
+                        "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}},
+                       sort_keys=True)
+    svg, pdf = ch.static_renders(spec)
+    assert svg.startswith("<svg") and pdf.startswith(b"%PDF")
+    assert len(list(tmp_path.glob("*.svg"))) == 1 and len(list(tmp_path.glob("*.pdf"))) == 1
+
+    def boom(_):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(ch.vlc, "vegalite_to_svg", boom)
+    monkeypatch.setattr(ch.vlc, "vegalite_to_pdf", boom)
+    assert ch.static_renders(spec) == (svg, pdf)
+    with pytest.raises(AssertionError, match="rendered again"):  # another spec is rendered
+        ch.static_renders(spec.replace('"a": 1', '"a": 2'))

@@ -45,3 +45,15 @@ def test_cells_that_show_a_chart_are_removed_from_the_page():
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code" and re.search(r"^\s*show\(", "".join(cell["source"]), re.M):
                 assert "remove-cell" in cell["metadata"].get("tags", []), f"{path.name}: cell {cell.get('id')}"
+
+
+def test_every_code_cell_is_folded_or_removed():
+    """The PDF leaves code out and the web edition folds it: every code cell is tagged hide-input (or
+    remove-cell), so none is printed (the first-look chapter's first cell once was)."""
+    import json
+
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "code":
+                tags = set(cell["metadata"].get("tags", []))
+                assert tags & {"hide-input", "remove-cell"}, f"{path.name}: cell {cell.get('id')}"

@@ -225,6 +225,7 @@ def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) 
     deps_file.write_text("")
     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
+               IRANBOOK_CHART_CACHE=str(stage.parent.parent / ".cache" / "charts"),
                PYTHONHASHSEED="0", **{_data.VALIDATED_ENV: str(stage.resolve())})
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                             resources={"metadata": {"path": str((stage / rel).parent)}})

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import hashlib
 import html
 import json
+import os
 import re
 from pathlib import Path
 
@@ -83,7 +85,7 @@ def chart_id(spec: dict) -> str:
 
 #: A chart's table view lists at most this many rows; a longer table shows its first rows and
 #: says where the whole data is (the CSV linked in the source line under the chart).
-TABLE_ROWS = 20
+TABLE_ROWS = 12
 
 
 def data_table_html(frame: pd.DataFrame, caption: str, csv_name: str | None = None) -> str:
@@ -147,6 +149,37 @@ def prune_data(spec: dict) -> dict:
     return out
 
 
+STATIC_CACHE = Path("_build") / ".cache" / "charts"
+
+
+def static_renders(spec_json: str) -> tuple[str, bytes]:
+    """The chart's SVG and PDF as vl-convert renders them, kept in ``_build/.cache/charts`` under a hash
+    of the spec and the vl-convert version (the build keeps them in its own ``.cache``, through
+    ``$IRANBOOK_CHART_CACHE``): a chart whose spec did not change is not rendered again when
+    its notebook re-executes (the first render in a process costs about a second), and its PDF bytes,
+    which vl-convert does not reproduce exactly from run to run, stay the same."""
+    key = hashlib.sha256(f"{vlc.__version__}\n{spec_json}".encode()).hexdigest()[:32]
+    cache = os.environ.get("IRANBOOK_CHART_CACHE")  # the build's (_build/.cache/charts)
+    if cache:
+        cache = Path(cache)
+    else:
+        try:
+            cache = _data.book_root() / STATIC_CACHE
+        except FileNotFoundError:  # not inside a book: render without a cache
+            cache = None
+    if cache is not None and (cache / f"{key}.svg").is_file() and (cache / f"{key}.pdf").is_file():
+        return (cache / f"{key}.svg").read_text(encoding="utf-8"), (cache / f"{key}.pdf").read_bytes()
+    svg, pdf = vlc.vegalite_to_svg(spec_json), vlc.vegalite_to_pdf(spec_json)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f"{key}.tmp{os.getpid()}"
+        tmp.write_bytes(pdf)
+        tmp.replace(cache / f"{key}.pdf")
+        tmp.write_text(svg, encoding="utf-8")
+        tmp.replace(cache / f"{key}.svg")
+    return svg, pdf
+
+
 def mimebundle(spec: dict, element_id: str, table_html: str = "") -> dict:
     """The output of one chart: text/html (interactive + static fallback), application/pdf, text/plain.
 
@@ -155,8 +188,7 @@ def mimebundle(spec: dict, element_id: str, table_html: str = "") -> dict:
     :func:`data_table_html`) adds a table view of the data under it.
     """
     spec_json = json.dumps(spec, sort_keys=True)
-    svg = vlc.vegalite_to_svg(spec_json)
-    pdf = vlc.vegalite_to_pdf(spec_json)
+    svg, pdf = static_renders(spec_json)
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
