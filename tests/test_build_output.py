@@ -12,7 +12,7 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 import yaml
 
-from conftest import ROOT, chart_on_page, pdf_text, serve
+from conftest import ROOT, chart_on_page, page_text, pdf_text, serve
 from iranbook import charts, data
 from iranbook.build import book_sources
 
@@ -350,3 +350,20 @@ def test_no_code_is_printed(built_book):
     text = pdf_text(built_book)
     for code in ("import iranbook", "iranbook.load(", "glue(", "alt.Chart("):
         assert code not in text, code
+
+
+@pytest.mark.build
+def test_the_printed_edition_says_where_each_charts_data_is_and_names_version_and_cut_off(built_book):
+    """A download link cannot work on paper: each chart's source line prints the CSV's path instead;
+    the title page names the version of the data package and the cut-off."""
+    text = pdf_text(built_book)
+    assert "Download the data shown" not in text
+    site = built_book / "_build" / "html"
+    charts = sum(page_text(site / f"{page}.html").count("Download the data shown (CSV)") for page in toc_files())
+    paths = re.findall(r"Data shown: (chapters/_chart_data/[a-z0-9-]+\.csv)", text)
+    stage = built_book / "_build" / ".work" / "src"  # where the build ran the notebooks
+    assert len(paths) == charts and all((stage / p).is_file() for p in paths)
+    first_page = subprocess.run(["pdftotext", "-l", "1", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+                                capture_output=True, text=True, check=True).stdout
+    version = json.loads((ROOT / "data" / "datapackage.json").read_text())["version"]
+    assert f"Release {version}, data cut-off" in first_page

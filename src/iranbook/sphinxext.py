@@ -299,6 +299,22 @@ def announce_cutoff(app, config):
     options = dict(config.html_theme_options or {})
     options["announcement"] = f"Data cut-off: {long_date(day)}. Later events are not covered."
     config.html_theme_options = options
+    # the printed title page names the version (the data package's) and the cut-off
+    config.release = f"{data.package(Path(app.srcdir))['version']}, data cut-off {long_date(day)}"
+
+
+def csv_path_in_print(app, doctree, docname):
+    """In the PDF a chart's "Download the data shown (CSV)" cannot be a download: print where the file
+    is instead (the chapter's notebook writes it when it runs; the web edition links it)."""
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+    from sphinx import addnodes
+
+    for ref in list(doctree.findall(addnodes.download_reference)):
+        source = ref.get("refdoc") or docname  # the page the chart was placed on (the notebook's folder)
+        target = (Path(source).parent / ref["reftarget"].lstrip("/")).as_posix()
+        ref.replace_self(nodes.inline("", f"Data shown: {target}, written when the chapter's notebook runs."))
 
 
 LOG = sphinx_logging.getLogger(__name__)
@@ -357,6 +373,7 @@ def setup(app):
     app.connect("source-read", expand_event_roles)
     app.add_directive("chart", ChartDirective)
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
+    app.connect("doctree-resolved", csv_path_in_print)
     app.connect("doctree-resolved", plain_folded_code)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", finish_pages)
