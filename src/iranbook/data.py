@@ -418,7 +418,9 @@ def _check_terms(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
     steps: dict[str, set] = {}
     for s in scale:
         steps.setdefault(s["issue"], set()).add(s["step"])
-    issues = {i["id"]: i for i in tables.get("negotiation_issues", [])}
+    # the issue column's foreign key names the table that says when each issue begins to apply
+    (ref,) = [fk["reference"] for fk in res["schema"].get("foreignKeys", []) if fk["fields"] == [rule["issue"]]]
+    issues = {i[ref["fields"][0]]: i for i in tables.get(ref["resource"], [])}
     problems = []
     for issue, known in steps.items():
         if known != set(range(len(known))):
@@ -442,7 +444,7 @@ def _check_terms(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
         date = row.get(rule["date"])
         if since and date and date < since:
             problems.append(f"{where}, column {rule['date']}: {date.isoformat()} is before {since.isoformat()}, "
-                            f"when the issue {issue!r} begins to apply (negotiation_issues, applies_from)")
+                            f"when the issue {issue!r} begins to apply ({ref['resource']}, applies_from)")
         if row.get(rule["kind"]) in ("proposal", "response") and not row.get(rule["link"]):
             problems.append(f"{where}, column {rule['link']}: a {row[rule['kind']]} must name the proposal "
                             "(a row of proposals)")

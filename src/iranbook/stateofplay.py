@@ -16,6 +16,7 @@ from . import positions as pos
 from . import sanctions as sx
 from . import sources
 from . import story
+from . import talks as _talks
 from .text import long_date, precise_date
 
 TRACKS = {
@@ -107,8 +108,7 @@ def talks(root=None) -> tuple[list[Figure], pd.DataFrame]:
     deadline = mou.date + pd.Timedelta(days=60)
     gaps = pos.compare(positions, "US", "Iran", list(issues["id"]), scale, as_of=cutoff)
     gaps["label"] = gaps["issue"].map(dict(zip(issues["id"], issues["label"])))
-    gaps["us_terms"] = [pos.term_label(scale, i, lo, hi) for i, lo, hi in zip(gaps["issue"], gaps["a_low"], gaps["a_high"])]
-    gaps["iran_terms"] = [pos.term_label(scale, i, lo, hi) for i, lo, hi in zip(gaps["issue"], gaps["b_low"], gaps["b_high"])]
+    gaps = _talks.with_terms(gaps, scale)
     compared = gaps[gaps["gap"].notna()]
     used = positions[positions["id"].isin(set(compared["a_id"]) | set(compared["b_id"]))]
     figures = [

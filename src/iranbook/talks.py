@@ -47,6 +47,14 @@ def terms_frame(positions: pd.DataFrame, scale: dict[str, list[str]], labels: di
     return rows[cols].reset_index(drop=True)
 
 
+def with_terms(table: pd.DataFrame, scale: dict[str, list[str]]) -> pd.DataFrame:
+    """A :func:`iranbook.positions.compare` or ``by_round`` table with both sides' standing terms in words
+    (``us_terms`` for side ``a``, ``iran_terms`` for side ``b``)."""
+    words = lambda side: [pos.term_label(scale, i, lo, hi)
+                          for i, lo, hi in zip(table["issue"], table[f"{side}_low"], table[f"{side}_high"])]
+    return table.assign(us_terms=words("a"), iran_terms=words("b"))
+
+
 def gap_frame(table: pd.DataFrame, positions: pd.DataFrame, rounds: pd.DataFrame, scale: dict[str, list[str]],
               labels: dict[str, str]) -> pd.DataFrame:
     """A :func:`iranbook.positions.by_round` table as a chart frame: round and issue labels, both sides'
@@ -56,8 +64,7 @@ def gap_frame(table: pd.DataFrame, positions: pd.DataFrame, rounds: pd.DataFrame
     f = table.copy()
     f["round_label"] = f["round"].map(names)
     f["issue_label"] = f["issue"].map(labels)
-    f["us_terms"] = [pos.term_label(scale, i, lo, hi) for i, lo, hi in zip(f["issue"], f["a_low"], f["a_high"])]
-    f["iran_terms"] = [pos.term_label(scale, i, lo, hi) for i, lo, hi in zip(f["issue"], f["b_low"], f["b_high"])]
+    f = with_terms(f, scale)
     f["gap_text"] = ["" if g is None or pd.isna(g) else str(int(g)) for g in f["gap"]]
     f["sources"] = [";".join(dict.fromkeys(k for i in (a, b) if isinstance(i, str) for k in src[i].split(";")))
                     for a, b in zip(f["a_id"], f["b_id"])]
