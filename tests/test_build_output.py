@@ -14,6 +14,7 @@ import yaml
 
 from conftest import ROOT, chart_on_page, page_text, pdf_text, serve
 from iranbook import charts, data
+from iranbook.text import long_date
 from iranbook.build import book_sources
 
 pytestmark = pytest.mark.build
@@ -366,4 +367,5 @@ def test_the_printed_edition_says_where_each_charts_data_is_and_names_version_an
     first_page = subprocess.run(["pdftotext", "-l", "1", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
                                 capture_output=True, text=True, check=True).stdout
     version = json.loads((ROOT / "data" / "datapackage.json").read_text())["version"]
-    assert f"Release {version}, data cut-off" in first_page
+    assert f"Release {version}" in first_page
+    assert f"data cut-off {long_date(data.cutoff(ROOT))}" in first_page

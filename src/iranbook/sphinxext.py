@@ -299,8 +299,13 @@ def announce_cutoff(app, config):
     options = dict(config.html_theme_options or {})
     options["announcement"] = f"Data cut-off: {long_date(day)}. Later events are not covered."
     config.html_theme_options = options
-    # the printed title page names the version (the data package's) and the cut-off
-    config.release = f"{data.package(Path(app.srcdir))['version']}, data cut-off {long_date(day)}"
+    # the printed title page names the version (the data package's) and, beside the build date, the
+    # cut-off; the release alone goes into the running header, so it stays short
+    from sphinx.util.i18n import format_date
+
+    config.release = data.package(Path(app.srcdir))["version"]
+    built = format_date(config.today_fmt or "%b %d, %Y", language=config.language)
+    config.today = f"{built}; data cut-off {long_date(day)}"
 
 
 def csv_path_in_print(app, doctree, docname):
