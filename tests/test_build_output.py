@@ -234,9 +234,36 @@ def _plain_quotes(text: str) -> str:
 
 
 def test_pdf_has_every_chapter_title(built_book):
+    from iranbook.sphinxext import WEB_ONLY_PAGES
+
     text = _plain_quotes(pdf_text(built_book, "-layout")).upper()
     for file in toc_files():
-        assert _plain_quotes(chapter_title(file)).upper() in text, file
+        if file not in WEB_ONLY_PAGES:
+            assert _plain_quotes(chapter_title(file)).upper() in text, file
+
+
+def _pdf_pages(root: Path, first: int, last: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(root / "_build" / "pdf" / "book.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.build
+def test_the_printed_front_and_back_matter(built_book):
+    """The contents page is headed "Contents" and lists an unnumbered Introduction, whose pages are
+    headed with its name; the abbreviations are listed; the changelog (release notes) stays on the
+    web; the bibliography is listed once, after the register, and prints no numeric labels that no
+    citation uses."""
+    contents = " ".join(_pdf_pages(built_book, 2, 3).split())
+    assert contents.startswith("CONTENTS") and "CHAPTERS" not in contents and "WHERE THINGS STAND 1" not in contents
+    assert re.search(r"Introduction \d+ 1 Where things stand", contents)
+    assert contents.count("Bibliography") == 1 and "Changelog" not in contents
+    text = pdf_text(built_book)
+    assert "INTRODUCTION" in _pdf_pages(built_book, 5, 5)
+    for term in ("SWU", "SQ", "E3", "HEU", "NSPM-2", "CISADA", "IFCA", "FFEP"):
+        assert re.search(rf"Abbreviations .*\b{re.escape(term)}\b", text), term
+    assert "0.1.0 The book's foundation" not in _plain_quotes(text)
+    bibliography = text[text.rindex("BIBLIOGRAPHY"):]
+    assert not re.search(r"\[\d+\] ", bibliography)
 
 
 def test_pdf_has_resolved_citations_and_bibliography(built_book):

@@ -322,6 +322,44 @@ def csv_path_in_print(app, doctree, docname):
         ref.replace_self(nodes.inline("", f"Data shown: {target}, written when the chapter's notebook runs."))
 
 
+#: Pages of the web edition left out of the printed report: the changelog is release notes (the
+#: repository keeps it as changelog.md), and the bibliography page's own chapter would print empty
+#: (LaTeX gathers every citation into the bibliography at the end of the book).
+WEB_ONLY_PAGES = ("changelog", "bibliography")
+
+
+def print_edition(app, doctree, docname):
+    """Shape the assembled LaTeX document as a printed report.
+
+    The introduction opens with an unnumbered "Introduction" chapter in the contents and the
+    running head (without it the pages under the contents page carried the first part's name);
+    the web-only pages are dropped; each chapter title ties its last two words, so that a title
+    that breaks never leaves one word on its last line.
+    """
+    if app.builder.format != "latex":
+        return
+    from docutils import nodes
+    from sphinx import addnodes
+
+    for part in list(doctree.findall(addnodes.start_of_file)):
+        if part.get("docname") in WEB_ONLY_PAGES:
+            part.parent.remove(part)
+    first = next(iter(doctree.findall(nodes.section)), None)
+    if first is not None:
+        opening = r"\chapter*{Introduction}\addcontentsline{toc}{chapter}{Introduction}\markboth{INTRODUCTION}{INTRODUCTION}"
+        first.insert(1 if first.children and isinstance(first[0], nodes.title) else 0,
+                     nodes.raw("", opening, format="latex"))
+    for part in doctree.findall(addnodes.start_of_file):
+        section = next((c for c in part.children if isinstance(c, nodes.section)), None)
+        if section is None or not section.children or not isinstance(section[0], nodes.title):
+            continue
+        texts = list(section[0].findall(nodes.Text))
+        if texts and " " in texts[-1].astext().strip():
+            last = texts[-1]
+            head, _, tail = last.astext().rstrip().rpartition(" ")
+            last.parent.replace(last, nodes.Text(f"{head}\u00a0{tail}"))
+
+
 LOG = sphinx_logging.getLogger(__name__)
 
 #: ``{event}`2026-03-09-b``` in a chapter's prose: the citation of that timeline record's sources,
@@ -380,6 +418,7 @@ def setup(app):
     app.connect("doctree-resolved", drop_hidden_code_in_pdf)
     app.connect("doctree-resolved", csv_path_in_print)
     app.connect("doctree-resolved", plain_folded_code)
+    app.connect("doctree-resolved", print_edition)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", finish_pages)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
