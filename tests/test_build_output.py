@@ -337,7 +337,7 @@ def test_the_printed_edition_never_asks_the_reader_to_hover_click_or_drag(built_
     """Captions, charts and passages shared by both editions speak to a reader of either; the web
     edition's instructions for its interactive charts are in `{only} html` blocks."""
     text = pdf_text(built_book)
-    found = [m.group(0) for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag)\w*\b.{40}", text)
+    found = [m.group(0) for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag|[Bb]uttons?|[Tt]able view)\w*\b.{40}", text)
              if "URL:" not in text[m.start(): m.end() + 200]]  # the bibliography quotes titles as published
     assert not found, found
 
@@ -396,3 +396,136 @@ def test_the_printed_edition_says_where_each_charts_data_is_and_names_version_an
     version = json.loads((ROOT / "data" / "datapackage.json").read_text())["version"]
     assert f"Release {version}" in first_page
     assert f"data cut-off {long_date(data.cutoff(ROOT))}" in first_page
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits of ``text``, lower-cased: what survives line breaks, hyphenation and
+    the two editions' different quotes."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _html_tables(page: Path) -> list[tuple[str, list[str]]]:
+    """(caption, the text of each body row's first cell) of every table of a page that both editions
+    print: not the web edition's own (class ``web-only``), nor a chart's table view of its data (the PDF
+    prints the chart and gives the path of its CSV)."""
+    html = page.read_text(encoding="utf-8")
+    tables = []
+    for m in re.finditer(r"<table([^>]*)>(.*?)</table>", html, re.S):
+        if "web-only" in m.group(1) or "iranbook-chart-table" in m.group(1):
+            continue
+        caption = re.search(r'<span class="caption-text">(.*?)</span>', m.group(2), re.S)
+        body = re.search(r"<tbody>(.*?)</tbody>", m.group(2), re.S)
+        cells = [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", body.group(1) if body else "", re.S)]
+        tables.append((re.sub(r"<[^>]+>", "", caption.group(1)) if caption else "", cells))
+    return tables
+
+
+@pytest.mark.build
+def test_every_printed_table_holds_every_row_of_its_web_twin(built_book):
+    """Each table the PDF prints holds all the rows of the same table in the web edition: the first cell of
+    every row is in the PDF's text (read in content order, where a cell's lines stay together), and every
+    table has a caption in both editions."""
+    raw = _letters(subprocess.run(["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+                                  capture_output=True, text=True, check=True).stdout)
+    site = built_book / "_build" / "html"
+    missing, uncaptioned, checked = [], [], 0
+    for page in toc_files():
+        for caption, cells in _html_tables(site / f"{page}.html"):
+            if not caption:
+                uncaptioned.append(page)
+            for cell in cells:
+                checked += 1
+                if _letters(cell) not in raw:
+                    missing.append((page, caption[:40], " ".join(cell.split())[:60]))
+    assert checked > 200
+    assert not missing, missing[:10]
+    assert not uncaptioned, uncaptioned
+
+
+def _glued(root: Path, notebook: str) -> dict[str, str]:
+    """What an executed notebook of the build glued: name -> text (a number's digits, a table's MyST)."""
+    found = {}
+    nb = json.loads((root / "_build" / ".work" / "src" / f"{notebook}.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook", {})
+            data = out.get("data", {})
+            prefix = meta.get("mime_prefix", "")
+            value = data.get(prefix + "text/markdown", data.get(prefix + "text/plain"))
+            if meta.get("name") and value is not None:
+                found[meta["name"]] = "".join(value)
+    return found
+
+
+def _rows(table: str) -> int:
+    """The body rows of a MyST pipe table."""
+    lines = [line for line in table.splitlines() if line.startswith("|")]
+    return len(lines) - 2  # the header and the rule
+
+
+#: (notebook, the count its prose states, the table the count describes)
+COUNTED_TABLES = [
+    ("chapters/history", "seed_claims_n", "history-seed-claims"),
+    ("chapters/sanctions", "n_seed", "sanctions-seed-claims"),
+    ("chapters/talks", "n_claims", "talks-seed-claims"),
+    ("chapters/war", "n_iaea_events", "verification-table"),
+    ("chapters/war", "n_war_events", "war-events-table"),
+    ("chapters/state-of-play", "n_mou_terms", "mou-table"),
+    ("chapters/talks", "n_others", "others-table"),
+    ("chapters/history", "n_eras", "era-table"),
+    ("chapters/sanctions", "n_same", "same-period-table"),
+]
+
+
+@pytest.mark.build
+def test_every_count_the_prose_states_about_a_table_is_its_rows(built_book):
+    """A count the text gives for a table ("Of its 9 claims...", "the 12 events in that period") is
+    computed from the rows the table shows, so the two cannot disagree."""
+    wrong = []
+    for notebook, count, table in COUNTED_TABLES:
+        glued = _glued(built_book, notebook)
+        if int(glued[count]) != _rows(glued[table]):
+            wrong.append((notebook, count, glued[count], table, _rows(glued[table])))
+    assert not wrong, wrong
+
+
+@pytest.mark.build
+def test_every_printed_figure_stays_in_its_section(built_book):
+    """A figure is printed in the section whose text places it (LaTeX's floats had moved charts into the
+    next section): in the PDF, each figure's caption comes after the heading of the section the web
+    edition shows it in, and before the next heading."""
+    lines = subprocess.run(["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    site = built_book / "_build" / "html"
+    titles = {_letters(re.sub(r"<[^>]+>", "", t).replace("#", ""))
+              for page in toc_files() for t in re.findall(r"<h2>(.*?)</h2>", (site / f"{page}.html").read_text(), re.S)}
+    headings = [(i, _letters(re.sub(r"^\d+\.\d+ ", "", line))) for i, line in enumerate(lines)
+                if re.match(r"^\d+\.\d+ \S", line) and ". . ." not in line
+                and _letters(re.sub(r"^\d+\.\d+ ", "", line)) in titles]
+    figures = {int(m.group(1)): i for i, line in enumerate(lines) if (m := re.match(r"^Fig\. (\d+): ", line))}
+    misplaced, checked = [], 0
+    for page in toc_files():
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        marks = [(m.start(), "h2", _letters(re.sub(r"<[^>]+>", "", m.group(1)).replace("#", "")))
+                 for m in re.finditer(r"<h2>(.*?)</h2>", html, re.S)]
+        marks += [(m.start(), "fig", int(m.group(1))) for m in re.finditer(r'<span class="caption-number">Fig\. (\d+) ', html)]
+        section = None
+        for _, kind, value in sorted(marks):
+            if kind == "h2":
+                section = value
+                continue
+            if section is None:
+                continue
+            starts = [i for i, title in headings if title == section]
+            at = figures.get(value)
+            if not starts or at is None:
+                misplaced.append((page, value, "heading or caption not found in the PDF"))
+                continue
+            checked += 1
+            start = max(i for i in starts if i < at) if any(i < at for i in starts) else None
+            following = [i for i, _ in headings if start is not None and i > start]
+            if start is None or (following and following[0] < at):
+                misplaced.append((page, value, section))
+    assert checked >= 15
+    assert not misplaced, misplaced
+

@@ -136,7 +136,7 @@ def test_a_long_source_line_names_the_sources_that_carry_most_rows():
     rows = {"k7": 9, "k2": 5, "k9": 5, "k0": 3, "k1": 1}
     line = charts.source_line(keys, "_chart_data/x.csv", dt.date(2026, 6, 26), rows)
     # the four with most rows, in the order given, then the count of the rest
-    assert "{cite:p}`k0,k2,k7,k9` and 6 more sources (each row's sources are in the table view and the CSV)" in line
+    assert "{cite:p}`k0,k2,k7,k9` and 6 more sources (each row's sources are in the chart's data, its CSV)" in line
     short = charts.source_line(keys[:3], "_chart_data/x.csv", dt.date(2026, 6, 26))
     assert "{cite:p}`k0,k1,k2`." in short and "more sources" not in short
     frame = pd.DataFrame({"sources": ["a;b", "a", None, "b;a"]})

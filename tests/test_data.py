@@ -214,6 +214,19 @@ def test_discrepancies_keep_every_version_with_a_source():
     assert settled.all(), settled[~settled]
 
 
+def test_a_register_topic_has_one_chapter_and_one_weight(book):
+    """The chapter that shows a topic and its weight describe the topic, not one version: a version that
+    differs from the topic's first row is refused, naming file, row and column."""
+    frame = pd.read_csv(book / "data" / "discrepancies.csv", dtype=str, keep_default_na=False)
+    first = frame.index[frame["topic_id"] == "D25"][0]
+    line = int(first) + 3  # the topic's second version (header = line 1)
+    _edit_table(book, "discrepancies", line, "weight", "minor")
+    with pytest.raises(data.DataError) as info:
+        data.validate_all(book)
+    assert (f"data/discrepancies.csv row {line}, column weight: 'minor' differs from 'major' on row {line - 1}; "
+            "every row of topic_id 'D25' must have the same weight") in str(info.value)
+
+
 def test_every_bib_entry_has_url_urldate_publisher_origin():
     from pybtex.database import parse_file
 

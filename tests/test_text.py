@@ -74,6 +74,28 @@ def test_md_register_groups_versions_under_their_topic():
     assert lines[3] == "- **D02: Other**"
 
 
+def test_md_register_puts_the_topics_the_findings_rest_on_first_and_a_chapter_shows_its_own():
+    from iranbook.text import MAJOR_TAG, md_chapter_register
+
+    frame = pd.DataFrame({
+        "topic_id": ["D01", "D01", "D02", "D02"], "topic": ["A date", "A date", "A count", "A count"],
+        "chapter": ["history", "history", "war", "war"], "weight": ["minor", "minor", "major", "major"],
+        "version": ["a", "b", "c", "d"], "assessment": ["adopted", "alternative", "unresolved", "unresolved"],
+        "note": ["", "", "", ""], "sources": ["k1", "k1", "k2", "k3"],
+    })
+    tops = [line for line in md_register(frame).splitlines() if line.startswith("- ")]
+    assert tops == [f"- **D02: A count** *({MAJOR_TAG})*", "- **D01: A date**"]
+    assert "D02" not in md_chapter_register(frame, "history") and "D01" in md_chapter_register(frame, "history")
+    with pytest.raises(ValueError, match="no discrepancy topic is shown in chapter 'talks'"):
+        md_chapter_register(frame, "talks")
+
+
+def test_md_table_caption_names_the_table():
+    frame = pd.DataFrame({"a": ["x"]})
+    assert md_table(frame, {"a": "A"}, caption="The  things").splitlines()[:2] == ["```{table} The things", ""]
+    assert md_table(frame, {"a": "A"}, long=True, caption="Long").splitlines()[0] == "```{table} Long"
+
+
 def test_md_table_long_wraps_in_a_longtable_directive():
     frame = pd.DataFrame({"a": ["x"]})
     text = md_table(frame, {"a": "A"}, long=True)

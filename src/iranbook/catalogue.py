@@ -60,13 +60,15 @@ def render(root: Path | None = None, book: bool = False) -> str:
     def link(path: str) -> str:
         return f"{{download}}`{path} <../data/{path}>`" if book else f"[{path}]({path})"
 
-    def table(head: str, rule: str, widths: str) -> list[str]:
+    def table(head: str, rule: str, widths: str, web_only: bool = False, caption: str = "") -> list[str]:
         if not book:
             return [head, rule]
-        return ["```{table}", ":class: longtable", f":widths: {widths}", "", head, rule]
+        if web_only:  # the column schemas: in the web edition only (print has a summary instead)
+            return ["````{only} html", "```{table}", ":class: longtable web-only", f":widths: {widths}", "", head, rule]
+        return [f"```{{table}} {caption}".rstrip(), ":class: longtable", f":widths: {widths}", "", head, rule]
 
-    def end() -> list[str]:
-        return ["```"] if book else []
+    def end(web_only: bool = False) -> list[str]:
+        return (["```", "````"] if web_only else ["```"]) if book else []
 
     lines = [] if book else [
         "# Data catalogue",
@@ -97,7 +99,8 @@ def render(root: Path | None = None, book: bool = False) -> str:
         f" book marks them where it shows them. Overall: {_overall(summary)}.",
         "",
         *(table("| dataset | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
-                "|---|---|---|---|---|---|", "22 6 13 8 24 27") if book else
+                "|---|---|---|---|---|---|", "27 5 12 7 22 27",
+                caption="The datasets of the book, their rows, dates and sourcing") if book else
           table("| dataset | file | rows | dates | distinct sources | title | rows meeting the sourcing rule |",
                 "|---|---|---|---|---|---|---|", "")),
     ]
@@ -131,7 +134,13 @@ def render(root: Path | None = None, book: bool = False) -> str:
         for fk in res["schema"].get("foreignKeys", []):
             lines.append(f"- **Foreign key:** {', '.join(fk['fields'])} → "
                          f"`{fk['reference']['resource']}`.{', '.join(fk['reference']['fields'])}")
-        lines += ["", *table("| column | type | unit | rules | description |", "|---|---|---|---|---|", "18 9 9 34 30")]
+        if book:
+            names = [f["name"] for f in res["schema"]["fields"]]
+            lines += ["", "```{only} latex",
+                      f"- **Columns ({len(names)}):** {md_escape(', '.join(names))}. Each column's type, unit, rules and"
+                      f" description are in the web edition's Data appendix and in `data/datapackage.json`.", "```"]
+        lines += ["", *table("| column | type | unit | rules | description |", "|---|---|---|---|---|", "18 9 9 34 30",
+                             web_only=True)]
         for f in res["schema"]["fields"]:
             c = dict(f.get("constraints", {}))
             rules = []
@@ -153,7 +162,7 @@ def render(root: Path | None = None, book: bool = False) -> str:
                 rules.append(f"precision in `{f['precisionField']}`; not after the cut-off")
             lines.append(f"| `{f['name']}` | {f.get('type', 'string')} | {cell(f.get('unit', ''))} | "
                          f"{cell('; '.join(rules))} | {cell(f.get('description', f.get('title', '')))} |")
-        lines += end()
+        lines += end(web_only=True)
     return "\n".join(lines) + "\n"
 
 

@@ -255,8 +255,8 @@ def source_line(keys: list[str], csv_path: str, cutoff: _dt.date, rows: dict[str
         rows = rows or {}
         order = sorted(range(len(keys)), key=lambda i: (-rows.get(keys[i], 0), i))
         cited = [keys[i] for i in sorted(order[:SOURCE_LINE_SHOWN])]
-        more = (f" and {len(keys) - len(cited)} more sources (each row's sources are in the table view "
-                "and the CSV)")
+        more = (f" and {len(keys) - len(cited)} more sources (each row's sources are in the chart's data, "
+                "its CSV)")
     return (f"**Source:** {{cite:p}}`{','.join(cited)}`{more}. Data cut-off: {long_date(cutoff)}. "
             f"{{download}}`Download the data shown (CSV) <{csv_path}>`")
 

@@ -387,7 +387,7 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
     for res in resources:
         if only is None or res["name"] == only:
             problems += (_check_links(res, tables, root) + _check_statements(res, tables, root)
-                         + _check_terms(res, tables, root))
+                         + _check_terms(res, tables, root) + _check_same_within(res, tables, root))
     return tables, problems
 
 
@@ -405,6 +405,28 @@ def _check_statements(res: dict, tables: dict[str, list[dict]], root: Path) -> l
             f"clear {stated} or word the row as what the party said"
             for row in tables.get(res["name"], [])
             if row.get(stated) and not pattern.search(str(row.get(statement["field"]) or ""))]
+
+
+def _check_same_within(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:
+    """Columns that describe a group of rows, not one row (``sameWithin``: ``{"group": column, "fields": [...]}``),
+    hold one value per group: the first row of a group sets it, and a row that differs is named."""
+    rule = res.get("sameWithin")
+    if not rule:
+        return []
+    shown = _display(root / "data" / res["path"], root)
+    first: dict = {}
+    problems = []
+    for row in tables.get(res["name"], []):
+        group = row.get(rule["group"])
+        if group is None:
+            continue
+        seen = first.setdefault(group, row)
+        for col in rule["fields"]:
+            if row.get(col) != seen.get(col):
+                problems.append(f"{shown} row {row[_LINE]}, column {col}: {row.get(col)!r} differs from "
+                                f"{seen.get(col)!r} on row {seen[_LINE]}; every row of {rule['group']} {group!r} "
+                                f"must have the same {col}")
+    return problems
 
 
 def _check_terms(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:

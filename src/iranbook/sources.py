@@ -33,6 +33,8 @@ REGISTRY_FILE = "publishers.csv"
 #: The grades of a row, best first. ``primary``, ``two independent`` and ``attributed`` meet the rule.
 GRADES = ["primary", "two independent", "attributed", "single", "other only", "not applicable"]
 MEETS = {"primary", "two independent", "attributed"}
+#: The book's sourcing rule in words, as every page that states it glues it.
+RULE = "one primary source, or established sources from two independent origins"
 #: What the book prints beside a row that does not meet the rule.
 GRADE_LABELS = {"single": "single source", "other only": "lower-tier sources only"}
 #: How a grade reads in a chart's tooltip and data table.

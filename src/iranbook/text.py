@@ -61,14 +61,16 @@ def md_escape(value) -> str:
 
 
 def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | frozenset = frozenset(),
-             long: bool = False, widths: list[int] | None = None) -> str:
+             long: bool = False, widths: list[int] | None = None, caption: str | None = None) -> str:
     """A MyST pipe table of ``frame``: ``columns`` maps column names to headers.
 
     Cells are escaped with :func:`md_escape`, except in the columns named in ``markup``,
     whose values the caller has built as MyST (citations, for instance) from trusted parts.
     Dates are shown as long dates. ``long`` marks the table as a LaTeX ``longtable``, which
     may break across pages in the PDF instead of leaving a page half empty before it; its
-    ``widths`` (relative, one per column; equal by default) let LaTeX wrap the cells.
+    ``widths`` (relative, one per column; equal by default) let LaTeX wrap the cells. A
+    ``caption`` (MyST) numbers the table and names it in both editions (in print, a long table
+    that breaks is otherwise only "continued from previous page").
     """
     def cell(col, value):
         if col in markup:
@@ -81,12 +83,16 @@ def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | fr
     rule = "|" + "|".join("---" for _ in columns) + "|"
     rows = ["| " + " | ".join(cell(c, row[c]) for c in columns) + " |" for _, row in frame.iterrows()]
     table = "\n".join([head, rule, *rows])
-    if not long:
+    if not long and caption is None:
         return table
-    widths = widths or [1] * len(columns)
-    if len(widths) != len(columns):
-        raise ValueError(f"{len(widths)} widths for {len(columns)} columns")
-    return f"```{{table}}\n:class: longtable\n:widths: {' '.join(str(w) for w in widths)}\n\n{table}\n```"
+    options = ""
+    if long:
+        widths = widths or [1] * len(columns)
+        if len(widths) != len(columns):
+            raise ValueError(f"{len(widths)} widths for {len(columns)} columns")
+        options = f":class: longtable\n:widths: {' '.join(str(w) for w in widths)}\n"
+    title = " " + " ".join(caption.split()) if caption else ""
+    return f"```{{table}}{title}\n{options}\n{table}\n```"
 
 
 def md_list(frame: pd.DataFrame, title: str, fields: dict[str, str], markup: set[str] | frozenset = frozenset()) -> str:
@@ -123,14 +129,18 @@ def md_register(frame: pd.DataFrame) -> str:
     """The discrepancy register as a MyST list: one item per topic, one sub-item per version.
 
     ``frame`` has the columns of the ``discrepancies`` dataset; each version shows its
-    assessment, its note and the citation of its sources.
+    assessment, its note and the citation of its sources. The topics whose ``weight`` is
+    ``major`` (the versions differ on what the book's findings rest on) come first, tagged.
     """
     from . import sources
 
     frame = frame.assign(_grade=sources.grades(frame, dataset="discrepancies"))
+    major = set(frame.loc[frame["weight"].astype(str) == "major", "topic_id"]) if "weight" in frame else set()
+    groups = sorted(frame.groupby("topic_id", sort=True, observed=True), key=lambda g: g[0] not in major)
     items = []
-    for topic_id, group in frame.groupby("topic_id", sort=True, observed=True):
-        items.append(f"- **{md_escape(topic_id)}: {md_escape(group['topic'].iloc[0])}**")
+    for topic_id, group in groups:
+        tag = f" *({MAJOR_TAG})*" if topic_id in major else ""
+        items.append(f"- **{md_escape(topic_id)}: {md_escape(group['topic'].iloc[0])}**{tag}")
         for _, row in group.iterrows():
             line = f"  - {md_escape(row['version'])} (*{md_escape(row['assessment'])}*)"
             note = row.get("note")
@@ -138,6 +148,19 @@ def md_register(frame: pd.DataFrame) -> str:
                 line += f". {md_escape(note)}"
             items.append(line + " " + cite_graded(row["sources"], row["_grade"]))
     return "\n".join(items)
+
+
+#: The tag of a register topic on which the book's findings rest.
+MAJOR_TAG = "bears on the book's findings"
+
+
+def md_chapter_register(frame: pd.DataFrame, chapter: str) -> str:
+    """The register topics a chapter's "Where the sources disagree" section shows (the
+    ``chapter`` column of ``discrepancies``), as :func:`md_register` lists them."""
+    mine = frame[frame["chapter"].astype(str) == chapter]
+    if mine.empty:
+        raise ValueError(f"no discrepancy topic is shown in chapter {chapter!r}")
+    return md_register(mine)
 
 
 def cited(frame: pd.DataFrame, column: str = "sources", dataset: str | None = None) -> list[str]:
