@@ -55,6 +55,18 @@ def test_what_the_landing_page_says_of_the_talks_and_sanctions_holds():
     assert layers == {"UN Security Council", "United States", "European Union"}
 
 
+def test_a_panel_row_cites_a_few_sources_and_names_its_chapter_briefly(figures):
+    rows = sp.panel(figures, "sanctions")
+    widest = max(rows["sources"], key=lambda k: k.count(";"))
+    n = widest.count(";") + 1
+    assert n > sp.PANEL_SOURCES
+    cell = rows.loc[rows["sources"] == widest, "cited"].iloc[0]
+    assert cell.endswith(f" and {n - sp.PANEL_SOURCES} more in the chapter") and cell.count(",") == sp.PANEL_SOURCES - 1
+    assert set(rows["where"]) <= {f"{{ref}}`{name} <{label}>`" for label, name in sp.CHAPTER_NAMES.items()}
+    with pytest.raises(ValueError, match="no figure on the track"):
+        sp.panel(figures, "weather")
+
+
 def test_grade_of_summarises_several_rows():
     positions = data.load("positions", ROOT)
     one = positions[positions["id"] == "P01"]

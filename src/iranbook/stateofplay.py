@@ -29,6 +29,35 @@ TRACKS = {
 
 COLUMNS = ["track", "key", "label", "value", "number", "as_of", "grade", "chapter", "sources"]
 
+#: The chapters' short names, for the panels' "Explained in" column (a table cell, not a heading).
+CHAPTER_NAMES = {
+    "chapter-history": "History", "chapter-sanctions": "Sanctions", "chapter-stockpile": "The 60% stock",
+    "chapter-war": "The June 2025 war", "chapter-talks": "The talks", "chapter-aftermath": "The 2026 war",
+}
+#: A panel row cites at most this many of its sources; the chapter it points to cites them all.
+PANEL_SOURCES = 4
+
+
+def panel(figures: pd.DataFrame, track: str) -> pd.DataFrame:
+    """The rows of one track's panel, with ``when`` (the date in words), ``where`` (a link to the
+    chapter that explains the figure, by its short name) and ``cited`` (at most
+    :data:`PANEL_SOURCES` of its sources, then how many more the chapter gives)."""
+    from .text import cite
+
+    rows = figures[figures["track"] == track].copy()
+    if rows.empty:
+        raise ValueError(f"no figure on the track {track!r}")
+    rows["when"] = [long_date(d) for d in rows["as_of"]]
+    rows["where"] = [f"{{ref}}`{CHAPTER_NAMES[c]} <{c}>`" for c in rows["chapter"]]
+
+    def cited(keys: str) -> str:
+        keys = [k for k in str(keys).split(";") if k]
+        more = len(keys) - PANEL_SOURCES
+        return cite(keys[:PANEL_SOURCES]) + (f" and {more} more in the chapter" if more > 0 else "")
+
+    rows["cited"] = [cited(k) for k in rows["sources"]]
+    return rows
+
 
 @dataclass(frozen=True)
 class Figure:
