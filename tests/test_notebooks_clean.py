@@ -57,3 +57,18 @@ def test_every_code_cell_is_folded_or_removed():
             if cell["cell_type"] == "code":
                 tags = set(cell["metadata"].get("tags", []))
                 assert tags & {"hide-input", "remove-cell"}, f"{path.name}: cell {cell.get('id')}"
+
+
+#: The pages about the data itself, where naming a dataset is the point.
+DATA_PAGES = {"appendix-data.ipynb", "appendix-methods.ipynb", "appendix-sources.ipynb", "register.ipynb"}
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name not in DATA_PAGES], ids=lambda p: p.name)
+def test_chapter_prose_names_no_dataset(path):
+    """A chapter's text speaks of timelines, estimates and measures, not of `war_events` or
+    `sanctions_regimes`: dataset identifiers belong to the Data appendix, the code and the repository."""
+    names = {res["name"] for res in json.loads((ROOT / "data" / "datapackage.json").read_text())["resources"]}
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = [(i, name) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
+             for name in re.findall(r"`([a-z_]+)`", "".join(cell["source"])) if name in names]
+    assert not found, f"{path.name}: dataset identifiers in the prose: {found}"

@@ -17,7 +17,7 @@ def test_sanctions_chapter_figures_follow_the_data(built_book):
     page = page_text(built_book / "_build" / "html" / "chapters" / "sanctions.html")
     regimes = data.load("sanctions_regimes", ROOT)
     cutoff = data.cutoff(ROOT)
-    assert f"table holds {len(regimes)} measures" in page
+    assert f"sanctions data hold {len(regimes)} measures" in page
     assert f"At the data cut-off {len(sx.in_force(regimes, cutoff, cutoff))} were in force" in page
     # the snapback's clock time, converted from US Eastern to GMT
     assert "20:00 on 27 September 2025 US Eastern time, which was 00:00 on 28 September 2025 GMT" in page
