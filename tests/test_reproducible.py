@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_book, pdf_text, run_build
+from conftest import ROOT, copy_book, pdf_text, run_build
 
 pytestmark = pytest.mark.build
 
@@ -42,3 +42,19 @@ def test_two_builds_are_identical(built_book, tmp_path):
     assert differing == [], f"files that differ between two builds: {differing}"
     texts = [pdf_text(root, fold=False) for root in (built_book, second)]
     assert texts[0] == texts[1]
+
+
+def test_the_build_subprocesses_skip_jsonschemas_slow_optional_import():
+    """The kernels and Sphinx run with iranbook/_buildpath first on their path: jsonschema (imported by
+    altair, nbformat and Jupyter Book) then skips compiling rfc3987_syntax's grammars, 1.3 s a process;
+    everything else imports as usual."""
+    import subprocess
+    import sys
+
+    from iranbook.build import build_env
+
+    probe = ("import sys, jsonschema, altair; print('rfc3987_syntax' in sys.modules, "
+             "jsonschema.FormatChecker().checkers.get('iri') is None)")
+    env = build_env(ROOT)
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

@@ -169,6 +169,17 @@ def data_fingerprint(root: Path, package_sha: str) -> str:
     return h.hexdigest()
 
 
+#: Put first on the PYTHONPATH of the build's subprocesses (the notebook kernels and the Sphinx
+#: builds): modules there stand in for slow optional imports (see its ``rfc3987_syntax``).
+BUILD_PATH = Path(__file__).resolve().parent / "_buildpath"
+
+
+def build_pythonpath(env: dict) -> dict:
+    """``env`` with :data:`BUILD_PATH` first on its PYTHONPATH."""
+    rest = env.get("PYTHONPATH")
+    return dict(env, PYTHONPATH=os.pathsep.join([str(BUILD_PATH), *([rest] if rest else [])]))
+
+
 class NotebookCache:
     """Executed notebooks with the files they read and wrote, under ``_build/.cache``."""
 
@@ -191,6 +202,13 @@ class NotebookCache:
             if not path.is_file() or sha256(path.read_bytes()) != digest:
                 return None
         return record
+
+    def last_seconds(self, rel: Path) -> float:
+        """How long the notebook's last stored execution took (0 when none is stored)."""
+        try:
+            return float(json.loads((self._entry(rel) / "record.json").read_text()).get("seconds", 0))
+        except (OSError, ValueError):
+            return 0.0
 
     def restore(self, rel: Path, record: dict, stage: Path) -> bool:
         entry = self._entry(rel)
@@ -224,7 +242,7 @@ def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) 
     deps_file.parent.mkdir(parents=True, exist_ok=True)
     deps_file.write_text("")
     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
+    env = dict(build_pythonpath(dict(os.environ)), IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
                IRANBOOK_CHART_CACHE=str(stage.parent.parent / ".cache" / "charts"),
                PYTHONHASHSEED="0", **{_data.VALIDATED_ENV: str(stage.resolve())})
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
@@ -284,12 +302,17 @@ def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Pat
         rel, source, source_sha = item
         started = time.monotonic()
         executed, io = execute_notebook(rel, source, stage)
-        log(f"executed {rel} in {time.monotonic() - started:.1f} s (read: {', '.join(io['reads']) or 'nothing'})")
-        return executed, io
+        seconds = time.monotonic() - started
+        log(f"executed {rel} in {seconds:.1f} s (read: {', '.join(io['reads']) or 'nothing'})")
+        return executed, {**io, "seconds": round(seconds, 1)}
 
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    # the longest first (by their last run), so that the short ones fill in beside them; the results
+    # are taken in the table of contents' order whatever the order of execution
+    started_first = sorted(todo, key=lambda item: -cache.last_seconds(item[0]))
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [(item, pool.submit(one, item)) for item in todo]
+        submitted = {item[0]: pool.submit(one, item) for item in started_first}
+        futures = [(item, submitted[item[0]]) for item in todo]
         failures = [error for error in (f.exception() for _, f in futures) if error is not None]
     if failures:
         raise failures[0]
@@ -337,7 +360,8 @@ def build_env(root: Path) -> dict:
     The build date is the date of the last commit; outside a git checkout, the data cut-off.
     Nothing else in the output depends on when the build ran.
     """
-    env = dict(os.environ, PYTHONHASHSEED="0", FORCE_SOURCE_DATE="1", TZ="UTC", LC_ALL="C.UTF-8")
+    env = dict(build_pythonpath(dict(os.environ)), PYTHONHASHSEED="0", FORCE_SOURCE_DATE="1", TZ="UTC",
+               LC_ALL="C.UTF-8")
     if "SOURCE_DATE_EPOCH" not in env:
         proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
         epoch = proc.stdout.strip() if proc.returncode == 0 else ""
