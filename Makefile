@@ -12,7 +12,7 @@ AXE    := tools/axe/node_modules/.installed
 OFFLINE := tools/offline.sh
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: book html test check lab bench clean distclean system-book system-test
+.PHONY: book html test check lint lab bench clean distclean system-book system-test
 
 book: system-book $(STAMP)
 	$(OFFLINE) $(PY) -m iranbook.build
@@ -24,8 +24,13 @@ html: $(STAMP)
 # Two workers, one test file (or notebook) each at a time: the change tests run in order in one
 # worker, a notebook's cells in one kernel; the shared builds are made once (tests/conftest.py).
 # (Three workers on the two cores took longer: 392 s against 367 s.)
-test: system-test $(STAMP) $(AXE)
+test: system-test $(STAMP) $(AXE) lint
 	$(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile
+
+# The authoring checks of .pre-commit-config.yaml (ruff lint and format, nbstripout, codespell) on
+# every file; a hook that changes a file fails the run (commit what it changed).
+lint: $(STAMP)
+	$(OFFLINE) $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 # The fast lane: the data package validated and the tests that need no build, no browser and
 # no notebook execution.

@@ -21,8 +21,15 @@ sys.path.insert(0, str(ROOT / "src"))
 from iranbook.build import copy_sources  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def copy_book(dest: Path) -> Path:
@@ -38,14 +45,20 @@ def copy_built(built: Path, dest: Path) -> Path:
 
 
 def run_build(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "iranbook.build", "--root", str(root), *extra],
-                          capture_output=True, text=True, timeout=1800)
+    return subprocess.run(
+        [sys.executable, "-m", "iranbook.build", "--root", str(root), *extra],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
 
 
 #: Markup and control characters the stress build puts into fields the history and sanctions
 #: chapters show (tests/test_injection.py reads them back).
-HOSTILE = ('<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2"> '
-           '{cite:p}`nosuchkey` \\textbf{bold} 100% $5 & a_b ~ ^ # `code` [link](javascript:alert(3)) ')
+HOSTILE = (
+    '<script>window.__pwned = 1; alert(1)</script><img src=x onerror="window.__pwned = 2"> '
+    "{cite:p}`nosuchkey` \\textbf{bold} 100% $5 & a_b ~ ^ # `code` [link](javascript:alert(3)) "
+)
 LONG = " ".join(["pwnedfiller"] * 430)  # about 5 KB
 HOSTILE_TIMELINE = '<img src=x onerror="window.__pwned = 4"> {x} \\ % $ `c`'
 SCALE_FACTOR = 10
@@ -172,8 +185,12 @@ def page_text(path: Path) -> str:
 def pdf_text(root: Path, *options: str, fold: bool = True) -> str:
     """The text of a built book's PDF by pdftotext (``options`` such as ``-layout``); with ``fold``,
     whitespace folded to single spaces (as :func:`page_text` does), else exactly as pdftotext prints it."""
-    out = subprocess.run(["pdftotext", *options, str(root / "_build" / "pdf" / "book.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", *options, str(root / "_build" / "pdf" / "book.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return re.sub(r"\s+", " ", out) if fold else out
 
 

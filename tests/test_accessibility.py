@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-
 from conftest import ROOT, serve
-from iranbook.charts import TABLE_ROWS
 from test_build_output import html_pages
+
+from iranbook.charts import TABLE_ROWS
 
 pytestmark = pytest.mark.build
 

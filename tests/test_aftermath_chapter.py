@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT, chart_on_page, page_text, pdf_text
+
 from iranbook import data, sources, story
 
 NOTEBOOK = ROOT / "chapters" / "aftermath.ipynb"

@@ -3,11 +3,10 @@
 import math
 
 import pytest
+from conftest import ROOT
 
 from iranbook import breakout as bo
 from iranbook import data
-
-from conftest import ROOT
 
 
 def test_value_function_is_zero_at_half_and_symmetric():

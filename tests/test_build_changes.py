@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import run_build
 
 pytestmark = pytest.mark.build
@@ -28,7 +27,11 @@ def book(tmp_path_factory, built_book):
     shutil.copytree(built_book, dest, symlinks=True)
     # a second notebook that reads no data: it must never be re-executed by a data edit
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from iranbook.text import long_date\nlong_date(__import__('datetime').date(2025, 6, 13))")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from iranbook.text import long_date\nlong_date(__import__('datetime').date(2025, 6, 13))"
+        )
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, dest / "chapters" / "probe.ipynb")
     return dest
@@ -49,8 +52,11 @@ def published_digest(book: Path) -> str:
 
 def chapters(book: Path) -> list[str]:
     """The book's notebooks (the probe included once it exists), as the build report names them."""
-    return sorted(p.relative_to(book).as_posix() for p in book.rglob("*.ipynb")
-                  if not any(part.startswith(("_build", ".")) for part in p.relative_to(book).parts))
+    return sorted(
+        p.relative_to(book).as_posix()
+        for p in book.rglob("*.ipynb")
+        if not any(part.startswith(("_build", ".")) for part in p.relative_to(book).parts)
+    )
 
 
 def notebooks_reading(book: Path, data_file: str) -> list[str]:
@@ -102,8 +108,11 @@ def test_csv_edits_reexecute_exactly_the_notebooks_that_read_them(book):
     lines[3] = ",".join(cells)
     rates.write_text("".join(lines))
     resolutions = book / "data" / "un_resolutions.csv"
-    resolutions.write_text(resolutions.read_text().replace("endorses the six powers' proposals.",
-                                                           "endorses the six powers' proposals 987.6."))
+    resolutions.write_text(
+        resolutions.read_text().replace(
+            "endorses the six powers' proposals.", "endorses the six powers' proposals 987.6."
+        )
+    )
     r = build_ok(book, "--no-pdf")
     readers = sorted(set(rial_readers) | set(un_readers))
     assert r["executed"] == readers

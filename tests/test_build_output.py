@@ -11,11 +11,11 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 import yaml
-
 from conftest import ROOT, chart_on_page, page_text, pdf_text, serve
+
 from iranbook import charts, data
-from iranbook.text import long_date
 from iranbook.build import book_sources
+from iranbook.text import long_date
 
 pytestmark = pytest.mark.build
 
@@ -36,7 +36,9 @@ def toc_files() -> list[str]:
 def chapter_title(file: str) -> str:
     path = next(ROOT.glob(file + ".*"))
     if path.suffix == ".ipynb":
-        text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown")
+        text = "\n".join(
+            "".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "markdown"
+        )
     else:
         text = path.read_text()
     return re.search(r"^# (.+)$", text, re.M).group(1).strip()
@@ -74,9 +76,15 @@ def test_every_chart_draws_and_nothing_leaves_the_site(built_book, browser):
         for page_path in html_pages(built_book):
             page = browser.new_page()
             outside, errors = [], []
-            page.on("request", lambda r: outside.append(r.url)
-                    if not (r.url.startswith(base) or r.url.startswith("data:") or r.url.startswith("blob:")) else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on(
+                "request",
+                lambda r, outside=outside: (
+                    outside.append(r.url)
+                    if not (r.url.startswith(base) or r.url.startswith("data:") or r.url.startswith("blob:"))
+                    else None
+                ),
+            )
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             url = base + page_path.relative_to(site).as_posix()
             page.goto(url, wait_until="networkidle")
             boxes = page.locator(".iranbook-chart")
@@ -99,7 +107,9 @@ def test_each_chart_ships_its_data_once_and_reads_without_javascript(built_book,
     for page in html_pages(built_book):
         text = page.read_text(encoding="utf-8")
         assert '<div class="iranbook-chart-static"' not in text, f"{page}: inline static copy of a chart"
-        for spec in re.findall(r'<script type="application/json" id="chart-[a-z0-9-]+-spec">(.*?)</script>', text, re.S):
+        for spec in re.findall(
+            r'<script type="application/json" id="chart-[a-z0-9-]+-spec">(.*?)</script>', text, re.S
+        ):
             spec = json.loads(spec)
             # every column shipped is one the chart reads (cutting again removes nothing)
             assert charts.prune_data(spec) == spec, f"{page}: a chart ships columns it does not use"
@@ -109,8 +119,10 @@ def test_each_chart_ships_its_data_once_and_reads_without_javascript(built_book,
     with serve(site) as base:
         page = context.new_page()
         page.goto(base + "chapters/war.html", wait_until="networkidle")
-        widths = page.evaluate("Array.from(document.querySelectorAll('.iranbook-chart img.iranbook-chart-static'))"
-                               ".map(i => i.naturalWidth)")
+        widths = page.evaluate(
+            "Array.from(document.querySelectorAll('.iranbook-chart img.iranbook-chart-static'))"
+            ".map(i => i.naturalWidth)"
+        )
         assert len(widths) == page.locator(".iranbook-chart").count() >= 3
         assert all(w > 300 for w in widths), widths
     context.close()
@@ -154,7 +166,6 @@ def test_timeline_era_menu_filters_the_events(built_book, browser):
 
 
 def test_every_glued_chart_is_placed_with_source_line_and_csv(built_book):
-    site = built_book / "_build" / "html"
     specs = executed_charts(built_book)
     assert specs
     all_html = {p: p.read_text() for p in html_pages(built_book)}
@@ -243,8 +254,12 @@ def test_pdf_has_every_chapter_title(built_book):
 
 
 def _pdf_pages(root: Path, first: int, last: int) -> str:
-    return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(root / "_build" / "pdf" / "book.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(root / "_build" / "pdf" / "book.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.mark.build
@@ -262,7 +277,7 @@ def test_the_printed_front_and_back_matter(built_book):
     for term in ("SWU", "SQ", "E3", "HEU", "NSPM-2", "CISADA", "IFCA", "FFEP"):
         assert re.search(rf"Abbreviations .*\b{re.escape(term)}\b", text), term
     assert "0.1.0 The book's foundation" not in _plain_quotes(text)
-    bibliography = text[text.rindex("BIBLIOGRAPHY"):]
+    bibliography = text[text.rindex("BIBLIOGRAPHY") :]
     assert not re.search(r"\[\d+\] ", bibliography)
 
 
@@ -275,8 +290,11 @@ def test_pdf_has_resolved_citations_and_bibliography(built_book):
 
 def _axis_titles(spec: dict) -> list:
     """Axis titles of a chart, also in layered and concatenated charts."""
-    titles = [enc.get("title") for name, enc in spec.get("encoding", {}).items()
-              if isinstance(enc, dict) and name in ("x", "y")]
+    titles = [
+        enc.get("title")
+        for name, enc in spec.get("encoding", {}).items()
+        if isinstance(enc, dict) and name in ("x", "y")
+    ]
     for key in ("layer", "vconcat", "hconcat", "concat"):
         for part in spec.get(key, []):
             titles += _axis_titles(part)
@@ -293,8 +311,10 @@ def test_pdf_charts_are_vector_with_text(built_book):
 
 
 def test_pdf_pages_render(built_book, tmp_path):
-    subprocess.run(["pdftoppm", "-r", "30", "-png", str(built_book / "_build" / "pdf" / "book.pdf"),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(built_book / "_build" / "pdf" / "book.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     assert len(list(tmp_path.glob("page-*.png"))) >= 4
 
 
@@ -321,7 +341,6 @@ def test_every_cite_key_is_in_references_bib():
     assert keys <= data.bib_keys(ROOT), sorted(keys - data.bib_keys(ROOT))
 
 
-
 def test_every_page_shows_the_data_cutoff(built_book):
     from iranbook.text import long_date
 
@@ -337,8 +356,11 @@ def test_the_printed_edition_never_asks_the_reader_to_hover_click_or_drag(built_
     """Captions, charts and passages shared by both editions speak to a reader of either; the web
     edition's instructions for its interactive charts are in `{only} html` blocks."""
     text = pdf_text(built_book)
-    found = [m.group(0) for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag|[Bb]uttons?|[Tt]able view)\w*\b.{40}", text)
-             if "URL:" not in text[m.start(): m.end() + 200]]  # the bibliography quotes titles as published
+    found = [
+        m.group(0)
+        for m in re.finditer(r".{40}\b(?:[Hh]over|[Cc]lick|[Dd]rag|[Bb]uttons?|[Tt]able view)\w*\b.{40}", text)
+        if "URL:" not in text[m.start() : m.end() + 200]
+    ]  # the bibliography quotes titles as published
     assert not found, found
 
 
@@ -350,8 +372,12 @@ def test_figure_numbers_are_the_same_in_both_editions(built_book):
     web = []
     for page in toc_files():
         html = (site / f"{page}.html").read_text(encoding="utf-8")
-        for number, caption in re.findall(r'<span class="caption-number">Fig\. (\d+) </span>'
-                                          r'<span class="caption-text">(.*?)</span>', html, re.S):
+        for number, caption in re.findall(
+            r'<span class="caption-number">Fig\. (\d+) </span>'
+            r'<span class="caption-text">(.*?)</span>',
+            html,
+            re.S,
+        ):
             web.append((int(number), " ".join(re.sub(r"<[^>]+>", "", caption).split()[:4])))
     web.sort()
     printed = re.findall(r"Fig\. (\S+?): (\S+ \S+ \S+ \S+)", pdf_text(built_book))
@@ -391,8 +417,12 @@ def test_the_printed_edition_says_where_each_charts_data_is_and_names_version_an
     paths = re.findall(r"Data shown: (chapters/_chart_data/[a-z0-9-]+\.csv)", text)
     stage = built_book / "_build" / ".work" / "src"  # where the build ran the notebooks
     assert len(paths) == charts and all((stage / p).is_file() for p in paths)
-    first_page = subprocess.run(["pdftotext", "-l", "1", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                                capture_output=True, text=True, check=True).stdout
+    first_page = subprocess.run(
+        ["pdftotext", "-l", "1", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     version = json.loads((ROOT / "data" / "datapackage.json").read_text())["version"]
     assert f"Release {version}" in first_page
     assert f"data cut-off {long_date(data.cutoff(ROOT))}" in first_page
@@ -415,7 +445,10 @@ def _html_tables(page: Path) -> list[tuple[str, list[str]]]:
             continue
         caption = re.search(r'<span class="caption-text">(.*?)</span>', m.group(2), re.S)
         body = re.search(r"<tbody>(.*?)</tbody>", m.group(2), re.S)
-        cells = [re.sub(r"<[^>]+>", " ", c) for c in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", body.group(1) if body else "", re.S)]
+        cells = [
+            re.sub(r"<[^>]+>", " ", c)
+            for c in re.findall(r"<tr[^>]*>\s*<td[^>]*>(.*?)</td>", body.group(1) if body else "", re.S)
+        ]
         tables.append((re.sub(r"<[^>]+>", "", caption.group(1)) if caption else "", cells))
     return tables
 
@@ -425,8 +458,14 @@ def test_every_printed_table_holds_every_row_of_its_web_twin(built_book):
     """Each table the PDF prints holds all the rows of the same table in the web edition: the first cell of
     every row is in the PDF's text (read in content order, where a cell's lines stay together), and every
     table has a caption in both editions."""
-    raw = _letters(subprocess.run(["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                                  capture_output=True, text=True, check=True).stdout)
+    raw = _letters(
+        subprocess.run(
+            ["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     site = built_book / "_build" / "html"
     missing, uncaptioned, checked = [], [], 0
     for page in toc_files():
@@ -494,21 +533,36 @@ def test_every_printed_figure_stays_in_its_section(built_book):
     """A figure is printed in the section whose text places it (LaTeX's floats had moved charts into the
     next section): in the PDF, each figure's caption comes after the heading of the section the web
     edition shows it in, and before the next heading."""
-    lines = subprocess.run(["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                           capture_output=True, text=True, check=True).stdout.splitlines()
+    lines = subprocess.run(
+        ["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     site = built_book / "_build" / "html"
-    titles = {_letters(re.sub(r"<[^>]+>", "", t).replace("#", ""))
-              for page in toc_files() for t in re.findall(r"<h2>(.*?)</h2>", (site / f"{page}.html").read_text(), re.S)}
-    headings = [(i, _letters(re.sub(r"^\d+\.\d+ ", "", line))) for i, line in enumerate(lines)
-                if re.match(r"^\d+\.\d+ \S", line) and ". . ." not in line
-                and _letters(re.sub(r"^\d+\.\d+ ", "", line)) in titles]
+    titles = {
+        _letters(re.sub(r"<[^>]+>", "", t).replace("#", ""))
+        for page in toc_files()
+        for t in re.findall(r"<h2>(.*?)</h2>", (site / f"{page}.html").read_text(), re.S)
+    }
+    headings = [
+        (i, _letters(re.sub(r"^\d+\.\d+ ", "", line)))
+        for i, line in enumerate(lines)
+        if re.match(r"^\d+\.\d+ \S", line)
+        and ". . ." not in line
+        and _letters(re.sub(r"^\d+\.\d+ ", "", line)) in titles
+    ]
     figures = {int(m.group(1)): i for i, line in enumerate(lines) if (m := re.match(r"^Fig\. (\d+): ", line))}
     misplaced, checked = [], 0
     for page in toc_files():
         html = (site / f"{page}.html").read_text(encoding="utf-8")
-        marks = [(m.start(), "h2", _letters(re.sub(r"<[^>]+>", "", m.group(1)).replace("#", "")))
-                 for m in re.finditer(r"<h2>(.*?)</h2>", html, re.S)]
-        marks += [(m.start(), "fig", int(m.group(1))) for m in re.finditer(r'<span class="caption-number">Fig\. (\d+) ', html)]
+        marks = [
+            (m.start(), "h2", _letters(re.sub(r"<[^>]+>", "", m.group(1)).replace("#", "")))
+            for m in re.finditer(r"<h2>(.*?)</h2>", html, re.S)
+        ]
+        marks += [
+            (m.start(), "fig", int(m.group(1))) for m in re.finditer(r'<span class="caption-number">Fig\. (\d+) ', html)
+        ]
         section = None
         for _, kind, value in sorted(marks):
             if kind == "h2":
@@ -528,4 +582,3 @@ def test_every_printed_figure_stays_in_its_section(built_book):
                 misplaced.append((page, value, section))
     assert checked >= 15
     assert not misplaced, misplaced
-

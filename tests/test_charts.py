@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _frame(note="a note"):
-    frame = pd.DataFrame({"x": pd.to_datetime(["2025-01-01", "2025-06-01"]), "y": [1.5, 2.5],
-                          "note": [note, note], "sources": ["ap2025amassed", "ap2025amassed;reuters2025overdue"]})
+    frame = pd.DataFrame(
+        {
+            "x": pd.to_datetime(["2025-01-01", "2025-06-01"]),
+            "y": [1.5, 2.5],
+            "note": [note, note],
+            "sources": ["ap2025amassed", "ap2025amassed;reuters2025overdue"],
+        }
+    )
     frame.attrs["cutoff"] = "2025-11-12"
     return frame
 
@@ -76,10 +82,13 @@ def test_show_writes_exactly_the_data_drawn(tmp_path, monkeypatch):
     assert 'id="chart-unit-test"' in glued["unit-test"]._repr_mimebundle_()["text/html"]
 
 
-@pytest.mark.parametrize("kwargs,error", [
-    ({"name": "Bad Name"}, "lowercase"),
-    ({"name": "ok", "no_description": True}, "description"),
-])
+@pytest.mark.parametrize(
+    "kwargs,error",
+    [
+        ({"name": "Bad Name"}, "lowercase"),
+        ({"name": "ok", "no_description": True}, "description"),
+    ],
+)
 def test_show_refuses_incomplete_charts(tmp_path, monkeypatch, kwargs, error):
     monkeypatch.chdir(tmp_path)
     chart = _chart(_frame())
@@ -90,9 +99,13 @@ def test_show_refuses_incomplete_charts(tmp_path, monkeypatch, kwargs, error):
 
 
 def test_every_tooltip_gets_the_sourcing_grade():
-    spec = {"layer": [{"mark": "point", "encoding": {"tooltip": [{"field": "x"}]}},
-                      {"mark": "rule", "encoding": {"tooltip": {"field": "y"}}},
-                      {"mark": "text", "encoding": {"text": {"field": "y"}}}]}
+    spec = {
+        "layer": [
+            {"mark": "point", "encoding": {"tooltip": [{"field": "x"}]}},
+            {"mark": "rule", "encoding": {"tooltip": {"field": "y"}}},
+            {"mark": "text", "encoding": {"text": {"field": "y"}}},
+        ]
+    }
     out = charts.add_sourcing_tooltip(spec)
     assert out["layer"][0]["encoding"]["tooltip"][-1]["field"] == "sourcing"
     assert [t["field"] for t in out["layer"][1]["encoding"]["tooltip"]] == ["y", "sourcing"]
@@ -115,8 +128,13 @@ def test_the_page_ships_only_the_columns_a_chart_uses():
     # x, y and the tooltip's note and sourcing are drawn; the citation keys travel in the CSV only
     # (the description's words for readers do not count as a use)
     assert set(rows[0]) == {"x", "y", "note", "sourcing"}
-    expression = alt.Chart(frame).mark_point().encode(x="x:T").transform_filter("datum.y > 1").properties(
-        title="t", description="d")
+    expression = (
+        alt.Chart(frame)
+        .mark_point()
+        .encode(x="x:T")
+        .transform_filter("datum.y > 1")
+        .properties(title="t", description="d")
+    )
     (kept,) = charts.prune_data(expression.to_dict())["datasets"].values()
     assert set(kept[0]) == {"x", "y"}  # a column read only by an expression stays
 
@@ -150,9 +168,15 @@ def test_static_renders_are_cached_by_spec(tmp_path, monkeypatch):
     from iranbook import charts as ch
 
     monkeypatch.setenv("IRANBOOK_CHART_CACHE", str(tmp_path))
-    spec = _json.dumps({"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "mark": "point",
-                        "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a", "type": "quantitative"}}},
-                       sort_keys=True)
+    spec = _json.dumps(
+        {
+            "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+            "mark": "point",
+            "data": {"values": [{"a": 1}]},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        },
+        sort_keys=True,
+    )
     svg, pdf = ch.static_renders(spec)
     assert svg.startswith("<svg") and pdf.startswith(b"%PDF")
     assert len(list(tmp_path.glob("*.svg"))) == 1 and len(list(tmp_path.glob("*.pdf"))) == 1

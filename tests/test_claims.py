@@ -22,12 +22,21 @@ def test_every_claim_is_checked_in_exactly_one_chapter(claims):
 def test_the_history_chapter_checks_only_history(claims):
     history = checked.for_chapter(claims, "history")
     assert set(history["seed"]) == {"seed2026amargi"}
-    assert not set(history["topic"].astype(str)) & {"snapback", "snapback measures", "US sanctions", "2025 talks",
-                                                    "format of the talks", "scope of the talks"}
+    assert not set(history["topic"].astype(str)) & {
+        "snapback",
+        "snapback measures",
+        "US sanctions",
+        "2025 talks",
+        "format of the talks",
+        "scope of the talks",
+    }
 
 
 def test_evidence_leaves_out_the_articles_unless_nothing_else_is_cited():
-    assert checked.evidence("seed2026amargi;reuters2025timeline;abtahi2014ilm") == "{cite:p}`reuters2025timeline,abtahi2014ilm`"
+    assert (
+        checked.evidence("seed2026amargi;reuters2025timeline;abtahi2014ilm")
+        == "{cite:p}`reuters2025timeline,abtahi2014ilm`"
+    )
     assert checked.evidence("seed2026oman") == "{cite:p}`seed2026oman`"
 
 

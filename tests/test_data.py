@@ -64,21 +64,28 @@ def _error(book: Path) -> str:
     return str(info.value)
 
 
-@pytest.mark.parametrize("column,value,expected", [
-    ("as_of", "2025-13-40", "row 3, column as_of: '2025-13-40' is not a date as YYYY-MM-DD"),
-    ("as_of", "8 Feb 2025", "row 3, column as_of: '8 Feb 2025' is not a date"),
-    ("kg_u", "", "row 3, column kg_u: a value is required but the cell is empty"),
-    ("kg_u", "-3", "row 3, column kg_u: -3 is below the minimum 0"),
-    ("kg_u", "many", "row 3, column kg_u: 'many' is not a number"),
-    ("level", "up to 90%", "row 3, column level: 'up to 90%' is not one of the allowed values"),
-    ("sources", "nosuchkey2025", "row 3, column sources: source key 'nosuchkey2025' is not in references.bib"),
-    ("sources", "ap2025amassed;", "row 3, column sources: 'ap2025amassed;' has an empty source key"),
-    ("id", "2019-08-19-total", "row 3, column id: '2019-08-19-total' repeats row 2"),
-    ("as_of", "2030-01-01", "row 3, column as_of: 2030-01-01 is after the data cut-off"),
-    ("as_of_precision", "month", "row 3, column as_of: 2019-11-03 is known only to the month (as_of_precision), "
-                                 "so it must be stored as the 1st of the month"),
-    ("verification", "checked", "row 3, column verification: 'checked' is not one of the allowed values"),
-])
+@pytest.mark.parametrize(
+    "column,value,expected",
+    [
+        ("as_of", "2025-13-40", "row 3, column as_of: '2025-13-40' is not a date as YYYY-MM-DD"),
+        ("as_of", "8 Feb 2025", "row 3, column as_of: '8 Feb 2025' is not a date"),
+        ("kg_u", "", "row 3, column kg_u: a value is required but the cell is empty"),
+        ("kg_u", "-3", "row 3, column kg_u: -3 is below the minimum 0"),
+        ("kg_u", "many", "row 3, column kg_u: 'many' is not a number"),
+        ("level", "up to 90%", "row 3, column level: 'up to 90%' is not one of the allowed values"),
+        ("sources", "nosuchkey2025", "row 3, column sources: source key 'nosuchkey2025' is not in references.bib"),
+        ("sources", "ap2025amassed;", "row 3, column sources: 'ap2025amassed;' has an empty source key"),
+        ("id", "2019-08-19-total", "row 3, column id: '2019-08-19-total' repeats row 2"),
+        ("as_of", "2030-01-01", "row 3, column as_of: 2030-01-01 is after the data cut-off"),
+        (
+            "as_of_precision",
+            "month",
+            "row 3, column as_of: 2019-11-03 is known only to the month (as_of_precision), "
+            "so it must be stored as the 1st of the month",
+        ),
+        ("verification", "checked", "row 3, column verification: 'checked' is not one of the allowed values"),
+    ],
+)
 def test_bad_cell(book, column, value, expected):
     _edit(book, 3, column, value)
     message = _error(book)
@@ -146,20 +153,38 @@ def _table_error(book: Path) -> str:
     return str(info.value)
 
 
-@pytest.mark.parametrize("name,column,value,expected", [
-    ("timeline", "actors", "US;Frnace", "row 2, column actors: 'Frnace' is not a known value"),
-    ("timeline", "actors", "US;;Iran", "row 2, column actors: 'US;;Iran' has an empty item"),
-    ("timeline", "category", "economy", "row 2, column category: 'economy' is not one of the allowed values"),
-    ("timeline", "date_precision", "year", "row 2, column date: 1957-03-05 is known only to the year"),
-    ("timeline", "date", "2026-12-31", "row 2, column date: 2026-12-31 is after the data cut-off " + str(data.cutoff(ROOT))),
-    ("timeline", "resolution", "1999", "row 2, column resolution: '1999' is not an id in the dataset 'un_resolutions'"),
-    ("timeline", "description", "x" * 5000, "row 2, column description: the text is 5000 characters long"),
-    ("un_resolutions", "votes_for", "16", "row 2, column votes_for: 16 is above the maximum 15"),
-    ("un_resolutions", "against", "Qatar;Atlantis", "row 2, column against: 'Atlantis' is not a known value"),
-    ("un_resolutions", "adopted", "yes", "row 2, column adopted: 'yes' is not true or false"),
-    ("discrepancies", "record", "1800-01-01-a", "row 2, column record: '1800-01-01-a' is not an id in the dataset 'timeline'"),
-    ("discrepancies", "assessment", "maybe", "row 2, column assessment: 'maybe' is not one of the allowed values"),
-])
+@pytest.mark.parametrize(
+    "name,column,value,expected",
+    [
+        ("timeline", "actors", "US;Frnace", "row 2, column actors: 'Frnace' is not a known value"),
+        ("timeline", "actors", "US;;Iran", "row 2, column actors: 'US;;Iran' has an empty item"),
+        ("timeline", "category", "economy", "row 2, column category: 'economy' is not one of the allowed values"),
+        ("timeline", "date_precision", "year", "row 2, column date: 1957-03-05 is known only to the year"),
+        (
+            "timeline",
+            "date",
+            "2026-12-31",
+            "row 2, column date: 2026-12-31 is after the data cut-off " + str(data.cutoff(ROOT)),
+        ),
+        (
+            "timeline",
+            "resolution",
+            "1999",
+            "row 2, column resolution: '1999' is not an id in the dataset 'un_resolutions'",
+        ),
+        ("timeline", "description", "x" * 5000, "row 2, column description: the text is 5000 characters long"),
+        ("un_resolutions", "votes_for", "16", "row 2, column votes_for: 16 is above the maximum 15"),
+        ("un_resolutions", "against", "Qatar;Atlantis", "row 2, column against: 'Atlantis' is not a known value"),
+        ("un_resolutions", "adopted", "yes", "row 2, column adopted: 'yes' is not true or false"),
+        (
+            "discrepancies",
+            "record",
+            "1800-01-01-a",
+            "row 2, column record: '1800-01-01-a' is not an id in the dataset 'timeline'",
+        ),
+        ("discrepancies", "assessment", "maybe", "row 2, column assessment: 'maybe' is not one of the allowed values"),
+    ],
+)
 def test_bad_cell_in_other_tables(book, name, column, value, expected):
     _edit_table(book, name, 2, column, value)
     message = _table_error(book)
@@ -223,8 +248,10 @@ def test_a_register_topic_has_one_chapter_and_one_weight(book):
     _edit_table(book, "discrepancies", line, "weight", "minor")
     with pytest.raises(data.DataError) as info:
         data.validate_all(book)
-    assert (f"data/discrepancies.csv row {line}, column weight: 'minor' differs from 'major' on row {line - 1}; "
-            "every row of topic_id 'D25' must have the same weight") in str(info.value)
+    assert (
+        f"data/discrepancies.csv row {line}, column weight: 'minor' differs from 'major' on row {line - 1}; "
+        "every row of topic_id 'D25' must have the same weight"
+    ) in str(info.value)
 
 
 def test_every_bib_entry_has_url_urldate_publisher_origin():
@@ -268,8 +295,9 @@ def test_frictionless_validates_the_package(tmp_path):
     import sys
 
     exe = Path(sys.executable).with_name("frictionless")
-    run = subprocess.run([str(exe), "validate", "--json", "data/datapackage.json"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(exe), "validate", "--json", "data/datapackage.json"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
@@ -279,8 +307,9 @@ def test_frictionless_catches_a_bad_foreign_key(book):
 
     _edit_table(book, "timeline", 2, "resolution", "1999")
     exe = Path(sys.executable).with_name("frictionless")
-    run = subprocess.run([str(exe), "validate", "data/datapackage.json"], cwd=book,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(exe), "validate", "data/datapackage.json"], cwd=book, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode != 0 and "foreign" in run.stdout.lower(), run.stdout[-2000:]
 
 
@@ -344,8 +373,13 @@ def test_bib_has_no_unescaped_percent():
     import re as _re
 
     lines = (ROOT / "references.bib").read_text(encoding="utf-8").splitlines()
-    bad = [n for n, line in enumerate(lines, 1) if not line.lstrip().startswith("%")  # comment lines
-           and _re.search(r"(?<!\\)%", line) and "url" not in line.split("=")[0]]
+    bad = [
+        n
+        for n, line in enumerate(lines, 1)
+        if not line.lstrip().startswith("%")  # comment lines
+        and _re.search(r"(?<!\\)%", line)
+        and "url" not in line.split("=")[0]
+    ]
     assert bad == [], f"references.bib lines with an unescaped %: {bad}"
 
 

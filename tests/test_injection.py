@@ -9,7 +9,6 @@ pdftotext.
 from __future__ import annotations
 
 import pytest
-
 from conftest import pdf_text, serve
 
 pytestmark = pytest.mark.build

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_build_output import _Links
 
@@ -33,8 +32,11 @@ def check_bibliography_anchors(site: Path) -> list[str]:
     missing = []
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
-        missing += [f"{page.relative_to(site)}: bibliography.html#{m.group(2)}"
-                    for m in BIBLIOGRAPHY_LINK.finditer(text) if m.group(2) not in parser.ids]
+        missing += [
+            f"{page.relative_to(site)}: bibliography.html#{m.group(2)}"
+            for m in BIBLIOGRAPHY_LINK.finditer(text)
+            if m.group(2) not in parser.ids
+        ]
         stripped = BIBLIOGRAPHY_LINK.sub(r'\1"', text)
         if stripped != text:
             page.write_text(stripped, encoding="utf-8")
@@ -47,13 +49,23 @@ def test_linkchecker_finds_no_broken_link_or_anchor(built_book):
         site = Path(tmp) / "site"
         shutil.copytree(built_book / "_build" / "html", site)
         assert check_bibliography_anchors(site) == []
-        for folder, dirs, files in os.walk(tmp):
+        for folder, _dirs, files in os.walk(tmp):
             os.chmod(folder, 0o755)
             for name in files:
                 os.chmod(Path(folder) / name, 0o644)
-        proc = subprocess.run(["linkchecker", "-f", str(ROOT / "tools" / "linkcheckerrc"), "--no-status",
-                               "--output=text", str(site / "index.html")],
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [
+                "linkchecker",
+                "-f",
+                str(ROOT / "tools" / "linkcheckerrc"),
+                "--no-status",
+                "--output=text",
+                str(site / "index.html"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     summary = re.search(r"(\d+) links in \d+ URLs checked\. (\d+) warnings? found\. (\d+) errors? found", proc.stdout)
     assert summary, proc.stdout[-3000:] + proc.stderr[-2000:]
     links, warnings, errors = map(int, summary.groups())
@@ -66,7 +78,8 @@ def test_a_citation_to_a_missing_bibliography_anchor_is_found(tmp_path):
     (tmp_path / "bibliography.html").write_text('<div id="id1"></div>', encoding="utf-8")
     page = tmp_path / "chapters" / "a.html"
     page.parent.mkdir()
-    page.write_text('<a href="../bibliography.html#id1">ok</a> <a href="../bibliography.html#id9">gone</a>',
-                    encoding="utf-8")
+    page.write_text(
+        '<a href="../bibliography.html#id1">ok</a> <a href="../bibliography.html#id9">gone</a>', encoding="utf-8"
+    )
     assert check_bibliography_anchors(tmp_path) == ["chapters/a.html: bibliography.html#id9"]
     assert "#" not in page.read_text(encoding="utf-8")

@@ -30,8 +30,9 @@ def test_data_read_only_through_the_loader(path):
     """The build's cache follows what iranbook.load reads; a direct read would go stale."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    assert not re.search(r"read_csv|read_json|open\(|data/", code), \
+    assert not re.search(r"read_csv|read_json|open\(|data/", code), (
         f"{path.name}: read data with iranbook.load(), not directly"
+    )
 
 
 def test_cells_that_show_a_chart_are_removed_from_the_page():
@@ -69,6 +70,11 @@ def test_chapter_prose_names_no_dataset(path):
     `sanctions_regimes`: dataset identifiers belong to the Data appendix, the code and the repository."""
     names = {res["name"] for res in json.loads((ROOT / "data" / "datapackage.json").read_text())["resources"]}
     nb = json.loads(path.read_text(encoding="utf-8"))
-    found = [(i, name) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
-             for name in re.findall(r"`([a-z_]+)`", "".join(cell["source"])) if name in names]
+    found = [
+        (i, name)
+        for i, cell in enumerate(nb["cells"])
+        if cell["cell_type"] == "markdown"
+        for name in re.findall(r"`([a-z_]+)`", "".join(cell["source"]))
+        if name in names
+    ]
     assert not found, f"{path.name}: dataset identifiers in the prose: {found}"

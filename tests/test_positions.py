@@ -4,30 +4,37 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from iranbook import data
 from iranbook import positions as pos
 
-from conftest import ROOT
-
-SCALE = {"enrichment": ["no cap", "capped", "transition", "none", "dismantled"], "missiles": ["off", "discussed", "limits"]}
+SCALE = {
+    "enrichment": ["no cap", "capped", "transition", "none", "dismantled"],
+    "missiles": ["off", "discussed", "limits"],
+}
 
 
 def frame(rows):
     f = pd.DataFrame(rows, columns=["id", "actor", "issue", "stated_on", "kind", "term_low", "term_high", "firm"])
-    return f.assign(stated_on=lambda f: pd.to_datetime(f["stated_on"]),
-                    term_low=lambda f: f["term_low"].astype("Int64"), term_high=lambda f: f["term_high"].astype("Int64"))
+    return f.assign(
+        stated_on=lambda f: pd.to_datetime(f["stated_on"]),
+        term_low=lambda f: f["term_low"].astype("Int64"),
+        term_high=lambda f: f["term_high"].astype("Int64"),
+    )
 
 
-TOY = frame([
-    ["P01", "US", "enrichment", "2025-04-14", "statement", 1, 1, False],
-    ["P02", "US", "enrichment", "2025-04-15", "statement", 4, 4, True],
-    ["P03", "Iran", "enrichment", "2025-05-11", "statement", 0, 1, True],
-    ["P04", "Iran", "enrichment", "2026-02-26", "statement", 0, 1, False],
-    ["P05", "Iran", "enrichment", "2026-02-26", "proposal", 2, 2, False],
-    ["P06", "US", "enrichment", "2026-02-26", "proposal", 3, 4, False],
-    ["P07", "US", "missiles", "2025-04-14", "statement", None, None, False],
-])
+TOY = frame(
+    [
+        ["P01", "US", "enrichment", "2025-04-14", "statement", 1, 1, False],
+        ["P02", "US", "enrichment", "2025-04-15", "statement", 4, 4, True],
+        ["P03", "Iran", "enrichment", "2025-05-11", "statement", 0, 1, True],
+        ["P04", "Iran", "enrichment", "2026-02-26", "statement", 0, 1, False],
+        ["P05", "Iran", "enrichment", "2026-02-26", "proposal", 2, 2, False],
+        ["P06", "US", "enrichment", "2026-02-26", "proposal", 3, 4, False],
+        ["P07", "US", "missiles", "2025-04-14", "statement", None, None, False],
+    ]
+)
 ROUNDS = pd.DataFrame({"id": ["R1", "R2", "R3"], "date": pd.to_datetime(["2025-04-12", "2025-05-11", "2026-02-26"])})
 
 
@@ -103,6 +110,7 @@ def test_term_label():
 
 # --- the book's data -------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def book():
     scale = pos.scales(data.load("term_scales", ROOT))
@@ -153,6 +161,7 @@ def _copy(tmp_path):
 
 def _edit(path, row_id, **changes):
     import csv
+
     rows = list(csv.DictReader(path.open(newline="", encoding="utf-8")))
     for r in rows:
         if r["id"] == row_id:
@@ -164,15 +173,20 @@ def _edit(path, row_id, **changes):
     return next(i for i, r in enumerate(rows, start=2) if r["id"] == row_id)
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"term_low": "7", "term_high": "7"}, "column term_low: step 7 is not on the scale of 'enrichment'"),
-    ({"term_low": "3", "term_high": "1"}, "column term_low: 3 is above term_high 1"),
-    ({"term_high": ""}, "column term_high: give both term_low and term_high"),
-    ({"issue": "struck_sites", "term_low": "0", "term_high": "0"},
-     "column stated_on: 2025-04-14 is before 2025-06-13, when the issue 'struck_sites' begins to apply"),
-    ({"kind": "response"}, "column proposal: a response must name the proposal"),
-    ({"proposal": "M99", "kind": "proposal"}, "column proposal: 'M99' is not an id in the dataset 'proposals'"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"term_low": "7", "term_high": "7"}, "column term_low: step 7 is not on the scale of 'enrichment'"),
+        ({"term_low": "3", "term_high": "1"}, "column term_low: 3 is above term_high 1"),
+        ({"term_high": ""}, "column term_high: give both term_low and term_high"),
+        (
+            {"issue": "struck_sites", "term_low": "0", "term_high": "0"},
+            "column stated_on: 2025-04-14 is before 2025-06-13, when the issue 'struck_sites' begins to apply",
+        ),
+        ({"kind": "response"}, "column proposal: a response must name the proposal"),
+        ({"proposal": "M99", "kind": "proposal"}, "column proposal: 'M99' is not an id in the dataset 'proposals'"),
+    ],
+)
 def test_bad_terms_are_refused_with_file_row_and_column(tmp_path, changes, message):
     root = _copy(tmp_path)
     line = _edit(root / "data" / "positions.csv", "P01", **changes)

@@ -15,7 +15,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_book, pdf_text, run_build
 
 pytestmark = pytest.mark.build
@@ -53,8 +52,10 @@ def test_the_build_subprocesses_skip_jsonschemas_slow_optional_import():
 
     from iranbook.build import build_env
 
-    probe = ("import sys, jsonschema, altair; print('rfc3987_syntax' in sys.modules, "
-             "jsonschema.FormatChecker().checkers.get('iri') is None)")
+    probe = (
+        "import sys, jsonschema, altair; print('rfc3987_syntax' in sys.modules, "
+        "jsonschema.FormatChecker().checkers.get('iri') is None)"
+    )
     env = build_env(ROOT)
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]

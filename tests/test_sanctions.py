@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from iranbook import data
 from iranbook import sanctions as sx
 
@@ -18,8 +18,11 @@ def _regimes(rows):
 
 
 def test_periods_close_open_ends_at_the_cutoff_and_clip_starts():
-    p = sx.periods(_regimes([("a", "1996-01-01", "2016-01-16"), ("b", "2025-09-28", None)]),
-                   cutoff="2026-06-22", clip_from="2006-01-01").set_index("id")
+    p = sx.periods(
+        _regimes([("a", "1996-01-01", "2016-01-16"), ("b", "2025-09-28", None)]),
+        cutoff="2026-06-22",
+        clip_from="2006-01-01",
+    ).set_index("id")
     assert p.loc["b", "until"] == pd.Timestamp("2026-06-22") and bool(p.loc["b", "open"])
     assert p.loc["a", "from"] == pd.Timestamp("2006-01-01") and bool(p.loc["a", "clipped"])
     assert p.loc["a", "until"] == pd.Timestamp("2016-01-16") and not bool(p.loc["a", "open"])
@@ -39,8 +42,12 @@ def test_in_force_on_a_day():
 
 
 def test_entry_into_force_converts_and_checks_the_date():
-    row = {"id": "G", "start": pd.Timestamp("2025-09-28"), "start_clock": "2025-09-27T20:00",
-           "start_clock_zone": "America/New_York"}
+    row = {
+        "id": "G",
+        "start": pd.Timestamp("2025-09-28"),
+        "start_clock": "2025-09-27T20:00",
+        "start_clock_zone": "America/New_York",
+    }
     local, utc = sx.entry_into_force(row)
     assert (utc.day, utc.hour, utc.minute) == (28, 0, 0) and local.hour == 20
     with pytest.raises(ValueError, match="not the start date"):
@@ -56,24 +63,43 @@ def _designations(rows):
 
 
 def test_size_prefers_the_stated_total_and_else_sums_the_counts():
-    d = _designations([("a", 15, 2, None, 14, None, None), ("b", None, None, None, None, 50, "more than"),
-                       ("c", None, None, None, None, None, None), ("d", 53, 12, None, 52, 115, "exact")])
+    d = _designations(
+        [
+            ("a", 15, 2, None, 14, None, None),
+            ("b", None, None, None, None, 50, "more than"),
+            ("c", None, None, None, None, None, None),
+            ("d", 53, 12, None, 52, 115, "exact"),
+        ]
+    )
     assert sx.size(d).tolist() == [31, 50, pd.NA, 115]
 
 
 def test_count_mismatches_flags_a_total_its_counts_do_not_add_to():
-    d = _designations([("ok", 8, None, None, 9, 17, "exact"), ("bad", 53, 12, None, 52, 115, "exact"),
-                       ("bound", 53, 12, None, 52, 100, "more than"), ("one", None, 1, None, None, 31, "exact"),
-                       ("short", 50, 12, None, 52, 115, "more than")])
+    d = _designations(
+        [
+            ("ok", 8, None, None, 9, 17, "exact"),
+            ("bad", 53, 12, None, 52, 115, "exact"),
+            ("bound", 53, 12, None, 52, 100, "more than"),
+            ("one", None, 1, None, None, 31, "exact"),
+            ("short", 50, 12, None, 52, 115, "more than"),
+        ]
+    )
     out = sx.count_mismatches(d)
     assert out["id"].tolist() == ["bad", "short"] and out["components"].tolist() == [117, 114]
 
 
 def test_same_period_spread():
-    e = pd.DataFrame({"start": pd.to_datetime(["2018-10-01", "2018-10-01", "2021-01-01"]),
-                      "end": pd.to_datetime(["2018-10-31", "2018-10-31", "2021-12-31"]),
-                      "period": ["month", "month", "calendar year"], "estimator": ["Kpler", "other", "Kpler"],
-                      "low": [1.85, 1.5, 0.668], "high": [None, None, None], "sources": ["k", "k;o", "v"]})
+    e = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2018-10-01", "2018-10-01", "2021-01-01"]),
+            "end": pd.to_datetime(["2018-10-31", "2018-10-31", "2021-12-31"]),
+            "period": ["month", "month", "calendar year"],
+            "estimator": ["Kpler", "other", "Kpler"],
+            "low": [1.85, 1.5, 0.668],
+            "high": [None, None, None],
+            "sources": ["k", "k;o", "v"],
+        }
+    )
     out = sx.same_period(e)
     assert len(out) == 1
     row = out.iloc[0]

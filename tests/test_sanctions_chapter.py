@@ -3,10 +3,9 @@ layers chart drawing one bar per measure in chromium."""
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import ROOT, chart_on_page, page_text, pdf_text
+
 from iranbook import data
 from iranbook import sanctions as sx
 
@@ -25,7 +24,11 @@ def test_sanctions_chapter_figures_follow_the_data(built_book):
     assert f"holds {len(designations)} designation actions" in page
     # the largest action: its stated total and the sum of its counts as reported
     # Treasury's own words: "over 115"; the counts as reported add up to 117, consistent with that
-    assert "named more than 115 targets in the Treasury" in page and "add up to 117" in page and "which is consistent" in page
+    assert (
+        "named more than 115 targets in the Treasury" in page
+        and "add up to 117" in page
+        and "which is consistent" in page
+    )
     rial = data.load("rial_rates", ROOT)
     assert f"{int(rial.sort_values('date').iloc[-1]['low']):,}" in page
 

@@ -9,7 +9,6 @@ is measured by ``make bench BENCH_ARGS=--with-scale``, not asserted here.
 from __future__ import annotations
 
 import pytest
-
 from conftest import serve
 
 pytestmark = pytest.mark.build

@@ -50,8 +50,9 @@ def test_the_book_bibliography_and_registry_are_clean():
 
 def test_unknown_origin_is_named(book):
     _set_field(book, "ap2025amassed", "origin", "nosuchwire")
-    assert ("references.bib entry ap2025amassed, field origin: 'nosuchwire' is not a publisher id "
-            "in data/publishers.csv") in _problems(book)
+    assert (
+        "references.bib entry ap2025amassed, field origin: 'nosuchwire' is not a publisher id in data/publishers.csv"
+    ) in _problems(book)
 
 
 def test_unknown_via_is_named(book):
@@ -68,15 +69,19 @@ def test_domain_matching_neither_via_nor_origin_is_named(book):
     # read on a reprinting site, but entered as if read on AP's own site
     _set_field(book, "ap2025amassed", "via", None)
     msg = _problems(book)
-    assert ("references.bib entry ap2025amassed, field url: the domain www.tricityrecordnm.com does not "
-            "belong to origin 'ap'") in msg
+    assert (
+        "references.bib entry ap2025amassed, field url: the domain www.tricityrecordnm.com does not "
+        "belong to origin 'ap'"
+    ) in msg
 
 
 def test_excluded_source_cannot_be_cited(book):
     _set_field(book, "ap2025amassed", "via", "bravennow")
     _set_field(book, "ap2025amassed", "url", "https://bravennow.com/news/US/some-story")
     msg = _problems(book)
-    assert "references.bib entry ap2025amassed, field via: BraveNNow (bravennow) is excluded and may not be cited" in msg
+    assert (
+        "references.bib entry ap2025amassed, field via: BraveNNow (bravennow) is excluded and may not be cited" in msg
+    )
 
 
 def test_url_on_an_excluded_site_is_refused_whatever_the_entry_claims(book):
@@ -87,10 +92,15 @@ def test_url_on_an_excluded_site_is_refused_whatever_the_entry_claims(book):
 def test_a_domain_belongs_to_one_publisher(book):
     path = book / "data" / "publishers.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("ap,Associated Press,wire agency,apnews.com,",
-                                 "ap,Associated Press,wire agency,apnews.com;reuters.com,"), encoding="utf-8")
-    assert "publisher reuters, column domains: reuters.com is also a domain of ap" in _problems(book) or \
-        "publisher ap, column domains: reuters.com is also a domain of reuters" in _problems(book)
+    path.write_text(
+        text.replace(
+            "ap,Associated Press,wire agency,apnews.com,", "ap,Associated Press,wire agency,apnews.com;reuters.com,"
+        ),
+        encoding="utf-8",
+    )
+    assert "publisher reuters, column domains: reuters.com is also a domain of ap" in _problems(
+        book
+    ) or "publisher ap, column domains: reuters.com is also a domain of reuters" in _problems(book)
 
 
 def test_registry_schema_errors_name_file_row_and_column(book):
@@ -99,7 +109,9 @@ def test_registry_schema_errors_name_file_row_and_column(book):
     n = next(i for i, line in enumerate(lines) if line.startswith("ap,"))
     lines[n] = lines[n].replace(",established,", ",trusted,")
     path.write_text("".join(lines), encoding="utf-8")
-    assert f"data/publishers.csv row {n + 1}, column tier: 'trusted' is not one of the allowed values" in _problems(book)
+    assert f"data/publishers.csv row {n + 1}, column tier: 'trusted' is not one of the allowed values" in _problems(
+        book
+    )
 
 
 def test_publisher_domains():
@@ -126,8 +138,14 @@ def toy(monkeypatch):
         "un": sources.Publisher("un", "United Nations", "intergovernmental body", ("un.org",), "primary", (), ""),
         "blog": sources.Publisher("blog", "A blog", "magazine", ("blog.example",), "other", (), ""),
     }
-    bib = _entries(("ap1", "ap", "citynews"), ("ap2", "ap", "kurv"), ("r1", "reuters", None),
-                   ("i1", "irna", None), ("u1", "un", None), ("b1", "blog", None))
+    bib = _entries(
+        ("ap1", "ap", "citynews"),
+        ("ap2", "ap", "kurv"),
+        ("r1", "reuters", None),
+        ("i1", "irna", None),
+        ("u1", "un", None),
+        ("b1", "blog", None),
+    )
     monkeypatch.setattr(sources, "registry", lambda root=None: pubs)
     monkeypatch.setattr(sources, "entries", lambda root=None: bib)
     return ROOT
@@ -176,8 +194,10 @@ def test_a_timeline_statement_is_primary_from_its_party_and_only_a_statement_may
     csv.writer(buf, lineterminator="\n").writerow(cells)
     lines[n] = buf.getvalue()
     path.write_text("".join(lines), encoding="utf-8")
-    assert (f"data/timeline.csv row {n + 1}, column stated_by: 'Iran' marks the row as that party's statement, "
-            "but its description does not attribute it") in _problems(book)
+    assert (
+        f"data/timeline.csv row {n + 1}, column stated_by: 'Iran' marks the row as that party's statement, "
+        "but its description does not attribute it"
+    ) in _problems(book)
 
 
 def test_rule_summary_counts_every_row_once():
@@ -221,18 +241,23 @@ def test_citations_of_one_author_on_one_day_print_distinctly():
 
     from iranbook import sphinxext
 
-    toy = parse_string("""
+    toy = parse_string(
+        """
 @misc{b, author = {{Reuters}}, title = {Second}, date = {2025-02-26}}
 @misc{a, author = {{Reuters}}, title = {First}, date = {2025-02-26}}
 @misc{c, author = {{Reuters}}, title = {Other day}, date = {2025-02-27}}
 @misc{d, author = {{Associated Press}}, title = {Month}, date = {2026-02}}
-""", "bibtex")
+""",
+        "bibtex",
+    )
     assert sphinxext.suffixes_of(toy) == {"a": "a", "b": "b"}
     assert sphinxext._printed_date(toy.entries["d"].fields) == "Feb 2026"
     bib = parse_file(str(ROOT / "references.bib"))
     suffixes = sphinxext.suffixes_of(bib)
-    labels = [(sphinxext._author_label(e), sphinxext._printed_date(e.fields) + suffixes.get(k, ""))
-              for k, e in bib.entries.items()]
+    labels = [
+        (sphinxext._author_label(e), sphinxext._printed_date(e.fields) + suffixes.get(k, ""))
+        for k, e in bib.entries.items()
+    ]
     assert len(labels) == len(set(labels))
     assert suffixes, "the book has same-author, same-day sources: they must get letters"
 

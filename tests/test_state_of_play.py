@@ -9,8 +9,8 @@ import subprocess
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, page_text
+
 from iranbook import data
 from iranbook import positions as pos
 from iranbook import stateofplay as sp
@@ -27,9 +27,13 @@ def test_every_track_has_figures_with_a_date_a_grade_and_a_chapter(figures):
     assert set(figures["track"]) == set(sp.TRACKS)
     assert figures["as_of"].notna().all()
     assert figures["grade"].str.len().gt(0).all() and "no rows" not in set(figures["grade"])
-    labels = {ref for nb in (ROOT / "chapters").glob("*.ipynb")
-              for ref in re.findall(r"^\((chapter-[a-z-]+)\)=", "".join(
-                  "".join(c["source"]) for c in json.loads(nb.read_text())["cells"]), re.M)}
+    labels = {
+        ref
+        for nb in (ROOT / "chapters").glob("*.ipynb")
+        for ref in re.findall(
+            r"^\((chapter-[a-z-]+)\)=", "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"]), re.M
+        )
+    }
     assert set(figures["chapter"]) <= labels
     assert (figures["as_of"] <= pd.Timestamp(data.cutoff(ROOT)) + pd.Timedelta(days=60)).all()
 
@@ -81,7 +85,9 @@ def test_no_number_on_the_page_is_typed():
         if cell["cell_type"] != "markdown":
             continue
         text = re.sub(r"\{[a-z:-]+\}`[^`]*`|```.*?```|^\(.*\)=$", "", "".join(cell["source"]), flags=re.S | re.M)
-        text = re.sub(r"\b(?:19|20)\d\d\b|\b60(?: days|-day|%)", "", text)  # years, the memorandum's 60 days, 60% material
+        text = re.sub(
+            r"\b(?:19|20)\d\d\b|\b60(?: days|-day|%)", "", text
+        )  # years, the memorandum's 60 days, 60% material
         assert not re.search(r"\d", text), (cell["id"], re.findall(r".{20}\d.{20}", text))
 
 
@@ -96,7 +102,11 @@ def test_page_in_both_editions_and_linked_from_the_landing_page(built_book, figu
     intro = (built_book / "_build" / "html" / "intro.html").read_text()
     assert 'href="chapters/state-of-play.html' in intro
     assert figures.loc["issues_blocked", "value"] in page_text(built_book / "_build" / "html" / "intro.html")
-    pdf = subprocess.run(["pdftotext", "-layout", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Where things stand at the data cut-off" in pdf
     assert figures.loc["mou_deadline", "value"] in pdf

@@ -7,11 +7,10 @@ import json
 import re
 
 import pytest
-
 from conftest import ROOT, chart_on_page, page_text
-from iranbook import data
+
+from iranbook import data, story
 from iranbook import positions as pos
-from iranbook import story
 
 NOTEBOOK = ROOT / "chapters" / "talks.ipynb"
 
@@ -25,8 +24,15 @@ def talks():
     scale = pos.scales(data.load("term_scales", ROOT))
     table = pos.by_round(positions, held, "US", "Iran", issues, scale)
     war = story.milestones(ROOT)["war_start"].date
-    return {"rounds": rounds, "held": held, "positions": positions, "issues": issues, "scale": scale,
-            "table": table, "war": war}
+    return {
+        "rounds": rounds,
+        "held": held,
+        "positions": positions,
+        "issues": issues,
+        "scale": scale,
+        "table": table,
+        "war": war,
+    }
 
 
 def _at(t, round_id, issue):
@@ -62,8 +68,12 @@ def test_what_the_prose_says_of_the_gaps_is_what_the_data_show(talks):
     # and the public statement of the same day left no enrichment pause in Iran's words
     day = before["date"].iloc[-1]
     draft = pos.standing(t["positions"], "Iran", "enrichment", day)
-    public = t["positions"][(t["positions"]["actor"] == "Iran") & (t["positions"]["issue"] == "enrichment")
-                            & (t["positions"]["stated_on"] == day) & (t["positions"]["kind"] != "proposal")]
+    public = t["positions"][
+        (t["positions"]["actor"] == "Iran")
+        & (t["positions"]["issue"] == "enrichment")
+        & (t["positions"]["stated_on"] == day)
+        & (t["positions"]["kind"] != "proposal")
+    ]
     assert draft["kind"] == "proposal" and draft["term_low"] > public["term_high"].max()
     # "The United States asked for the stock to leave Iran until the memorandum"
     us_stock = pos.coded(t["positions"])
@@ -112,7 +122,7 @@ def test_gaps_chart_has_a_cell_per_round_and_issue(built_book, browser, talks):
 
 
 def test_nothing_is_comparable_at_the_first_round(talks):
-    """"at the first round neither side had yet stated terms in the sources read"."""
+    """ "at the first round neither side had yet stated terms in the sources read"."""
     first = talks["held"]["id"].iloc[0]
     at = talks["table"][talks["table"]["round"] == first]
     assert at["a_id"].isna().all() and at["b_id"].isna().all()

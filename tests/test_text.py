@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
 
 from iranbook.text import cite, md_escape, md_list, md_register, md_table, precise_date
 
 
-@pytest.mark.parametrize("raw", [
-    "<script>alert(1)</script>",
-    '<img src=x onerror="alert(2)">',
-    "{cite:p}`ap2025amassed`",
-    "a | b",
-    "$x$ and \\\\ and ` and * and _ and [link](http://x)",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(2)">',
+        "{cite:p}`ap2025amassed`",
+        "a | b",
+        "$x$ and \\\\ and ` and * and _ and [link](http://x)",
+    ],
+)
 def test_md_escape_leaves_no_markup(raw):
     escaped = md_escape(raw)
     for ch in "<>{}|$`*_[]":
@@ -46,25 +47,31 @@ def test_cite_builds_roles_and_rejects_non_keys():
 
 
 def test_md_list_one_item_per_row_skips_empty_fields_and_escapes():
-    frame = pd.DataFrame({
-        "name": ["Plant <b>A</b>", "Plant B"],
-        "what": ["Made *things*", ""],
-        "when": [pd.Timestamp("2025-06-13"), pd.NaT],
-        "src": ["{cite:p}`k`", "{cite:p}`j`"],
-    })
+    frame = pd.DataFrame(
+        {
+            "name": ["Plant <b>A</b>", "Plant B"],
+            "what": ["Made *things*", ""],
+            "when": [pd.Timestamp("2025-06-13"), pd.NaT],
+            "src": ["{cite:p}`k`", "{cite:p}`j`"],
+        }
+    )
     text = md_list(frame, "name", {"what": "Function", "when": "Struck", "src": ""}, markup={"src"})
     first, second = text.splitlines()
-    assert first == ("- **Plant \\<b\\>A\\</b\\>.** *Function:* Made \\*things\\*. "
-                     "*Struck:* 13 June 2025. {cite:p}`k`")
+    assert first == ("- **Plant \\<b\\>A\\</b\\>.** *Function:* Made \\*things\\*. *Struck:* 13 June 2025. {cite:p}`k`")
     assert second == "- **Plant B.** {cite:p}`j`"
 
 
 def test_md_register_groups_versions_under_their_topic():
-    frame = pd.DataFrame({
-        "topic_id": ["D02", "D01", "D01"], "topic": ["Other", "A date", "A date"],
-        "version": ["x", "May 2005", "June | 2005"], "assessment": ["adopted", "adopted", "alternative"],
-        "note": ["", "", "Later <source>."], "sources": ["k3", "k1", "k1;k2"],
-    })
+    frame = pd.DataFrame(
+        {
+            "topic_id": ["D02", "D01", "D01"],
+            "topic": ["Other", "A date", "A date"],
+            "version": ["x", "May 2005", "June | 2005"],
+            "assessment": ["adopted", "adopted", "alternative"],
+            "note": ["", "", "Later <source>."],
+            "sources": ["k3", "k1", "k1;k2"],
+        }
+    )
     lines = md_register(frame).splitlines()
     assert lines[0] == "- **D01: A date**"
     # an adopted version must meet the rule (k1 is no known source: lower tier); an alternative one is
@@ -77,12 +84,18 @@ def test_md_register_groups_versions_under_their_topic():
 def test_md_register_puts_the_topics_the_findings_rest_on_first_and_a_chapter_shows_its_own():
     from iranbook.text import MAJOR_TAG, md_chapter_register
 
-    frame = pd.DataFrame({
-        "topic_id": ["D01", "D01", "D02", "D02"], "topic": ["A date", "A date", "A count", "A count"],
-        "chapter": ["history", "history", "war", "war"], "weight": ["minor", "minor", "major", "major"],
-        "version": ["a", "b", "c", "d"], "assessment": ["adopted", "alternative", "unresolved", "unresolved"],
-        "note": ["", "", "", ""], "sources": ["k1", "k1", "k2", "k3"],
-    })
+    frame = pd.DataFrame(
+        {
+            "topic_id": ["D01", "D01", "D02", "D02"],
+            "topic": ["A date", "A date", "A count", "A count"],
+            "chapter": ["history", "history", "war", "war"],
+            "weight": ["minor", "minor", "major", "major"],
+            "version": ["a", "b", "c", "d"],
+            "assessment": ["adopted", "alternative", "unresolved", "unresolved"],
+            "note": ["", "", "", ""],
+            "sources": ["k1", "k1", "k2", "k3"],
+        }
+    )
     tops = [line for line in md_register(frame).splitlines() if line.startswith("- ")]
     assert tops == [f"- **D02: A count** *({MAJOR_TAG})*", "- **D01: A date**"]
     assert "D02" not in md_chapter_register(frame, "history") and "D01" in md_chapter_register(frame, "history")

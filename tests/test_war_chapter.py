@@ -3,10 +3,9 @@ breakout chart's tails buttons in chromium."""
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import ROOT, chart_on_page, page_text, pdf_text
+
 from iranbook import breakout as bo
 from iranbook import data
 
@@ -70,12 +69,15 @@ def test_the_breakout_explorer_follows_its_inputs_in_chromium(built_book, browse
         line = box.locator(".iranbook-chart-live path[aria-roledescription='line mark']")
 
         def read():
-            return tuple(float(g.replace(",", "")) for g in re.search(explorer.SENTENCE_PATTERN,
-                                                                       sentence.first.text_content()).groups())
+            return tuple(
+                float(g.replace(",", ""))
+                for g in re.search(explorer.SENTENCE_PATTERN, sentence.first.text_content()).groups()
+            )
 
         def set_input(name, value):
             box.locator(f"input[name='{name}']").first.evaluate(
-                "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }", str(value))
+                "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true})); }", str(value)
+            )
 
         stock = float(box.locator("input[name='stock']").first.input_value())
         sq = float(box.locator("input[name='sq']").first.input_value())

@@ -31,8 +31,7 @@ import pandas as pd
 from .build import copy_sources
 
 #: The targets, in seconds or bytes.
-TARGETS = {"cold_minus_bare": 20.0, "no_change": 3.0, "csv_edit": 25.0, "page": 300_000,
-           "check": 60.0, "test": 360.0}
+TARGETS = {"cold_minus_bare": 20.0, "no_change": 3.0, "csv_edit": 25.0, "page": 300_000, "check": 60.0, "test": 360.0}
 EDITED = "data/rial_rates.csv"
 
 
@@ -73,8 +72,9 @@ def _shift(day: pd.Timestamp, precision: str, k: int) -> pd.Timestamp:
 def _shifted(frame: pd.DataFrame, date_col: str, precision_col: str, k: int) -> pd.DataFrame:
     """A copy of ``frame`` with every date moved by ``k`` steps of its precision."""
     copy = frame.copy()
-    copy[date_col] = [_shift(pd.Timestamp(d), p, k).strftime("%Y-%m-%d")
-                      for d, p in zip(copy[date_col], copy[precision_col])]
+    copy[date_col] = [
+        _shift(pd.Timestamp(d), p, k).strftime("%Y-%m-%d") for d, p in zip(copy[date_col], copy[precision_col])
+    ]
     return copy
 
 
@@ -109,8 +109,13 @@ def _multiply(path, date_col: str, precision_col: str, renumber, factor: int) ->
 def multiply_data(root: Path, factor: int = 10) -> None:
     """Multiply the timeline and the stock series of the book at ``root`` by ``factor``: date-shifted
     copies of every row with fresh ids (``tests/test_scale.py`` and ``--with-scale`` use it)."""
-    _multiply(root / "data" / "timeline.csv", "date", "date_precision",
-              lambda copy, used: copy.assign(id=_letter_ids(copy["date"], used)), factor)
+    _multiply(
+        root / "data" / "timeline.csv",
+        "date",
+        "date_precision",
+        lambda copy, used: copy.assign(id=_letter_ids(copy["date"], used)),
+        factor,
+    )
     _multiply(root / "data" / "iaea_stockpile.csv", "as_of", "as_of_precision", _level_ids, factor)
 
 
@@ -131,8 +136,21 @@ def measure(root: Path, runs: int, with_tests: bool, with_scale: bool = False) -
         for run in range(runs):
             book = copy_sources(root, Path(tmp) / f"book{run}")
             notebooks = sorted(p for p in book.rglob("*.ipynb") if "_build" not in p.parts)
-            out["bare"].append(_timed([jupyter, "nbconvert", "--to", "notebook", "--execute", "--output-dir",
-                                       str(Path(tmp) / f"nbconvert{run}"), *map(str, notebooks)], book))
+            out["bare"].append(
+                _timed(
+                    [
+                        jupyter,
+                        "nbconvert",
+                        "--to",
+                        "notebook",
+                        "--execute",
+                        "--output-dir",
+                        str(Path(tmp) / f"nbconvert{run}"),
+                        *map(str, notebooks),
+                    ],
+                    book,
+                )
+            )
             out["cold"].append(_timed(build + [str(book)], book))
             out["no_change"].append(_timed(build + [str(book)], book))
             out["edited"] = edit_one_rate(book, run)
@@ -157,10 +175,18 @@ def report(m: dict, runs: int) -> str:
     rows = [
         (f"bare execution of the {m['notebooks']} notebooks (nbconvert --execute, one after another)", bare, ""),
         ("cold build, HTML + PDF, empty caches", cold, f"target: at most bare + {TARGETS['cold_minus_bare']:.0f} s"),
-        ("  cold build minus bare execution", cold - bare, f"{'met' if cold - bare <= TARGETS['cold_minus_bare'] else 'NOT met'}"),
+        (
+            "  cold build minus bare execution",
+            cold - bare,
+            f"{'met' if cold - bare <= TARGETS['cold_minus_bare'] else 'NOT met'}",
+        ),
         ("  cold build over bare execution (ratio)", cold / bare, ""),
         ("rebuild, nothing changed", _median(m["no_change"]), _verdict(_median(m["no_change"]), "no_change")),
-        (f"rebuild after one edit ({m['edited']})", _median(m["csv_edit"]), _verdict(_median(m["csv_edit"]), "csv_edit")),
+        (
+            f"rebuild after one edit ({m['edited']})",
+            _median(m["csv_edit"]),
+            _verdict(_median(m["csv_edit"]), "csv_edit"),
+        ),
         ("make check (data validation + unit tests)", _median(m["check"]), _verdict(_median(m["check"]), "check")),
     ]
     if m["test"]:
@@ -173,8 +199,10 @@ def report(m: dict, runs: int) -> str:
     lines += [f"  {name:<{width}}  {value:7.1f}  {note}" for name, value, note in rows]
     lines.append(f"  notebooks re-executed by the edit: {', '.join(m['reexecuted']) or 'none'}")
     heaviest = max(m["pages"].values())
-    lines.append(f"  chapter pages (KB; target at most {TARGETS['page'] // 1000}; heaviest {heaviest / 1000:.0f}: "
-                 f"{'met' if heaviest <= TARGETS['page'] else 'NOT met'}):")
+    lines.append(
+        f"  chapter pages (KB; target at most {TARGETS['page'] // 1000}; heaviest {heaviest / 1000:.0f}: "
+        f"{'met' if heaviest <= TARGETS['page'] else 'NOT met'}):"
+    )
     lines += [f"    {name:<36} {size / 1000:6.0f}" for name, size in sorted(m["pages"].items(), key=lambda kv: -kv[1])]
     return "\n".join(lines)
 

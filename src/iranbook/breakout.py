@@ -31,7 +31,9 @@ def _check_assays(product: float, feed: float, tails: float) -> None:
         if not 0 < value < 1:
             raise ValueError(f"{name} assay must be a fraction between 0 and 1 (got {value!r}); write 0.9 for 90%")
     if not tails < feed < product:
-        raise ValueError(f"assays must satisfy tails < feed < product (got tails={tails}, feed={feed}, product={product})")
+        raise ValueError(
+            f"assays must satisfy tails < feed < product (got tails={tails}, feed={feed}, product={product})"
+        )
 
 
 def value(x: float) -> float:

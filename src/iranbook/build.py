@@ -4,7 +4,7 @@ Steps, each of which stops the build on failure before anything is published:
 
 1. validate every dataset in ``data/`` (errors name file, row and column);
 2. mirror the book's sources into a work folder (``_build/.work/src``);
-3. execute the notebooks, re-using a cached execution only when the notebook, the shared
+3. execute the notebooks, reusing a cached execution only when the notebook, the shared
    package, the requirements and every file the notebook read last time are unchanged
    (the loader records what each notebook reads, so editing a CSV re-executes exactly the
    notebooks that read it);
@@ -59,8 +59,11 @@ def sha256(data: bytes) -> str:
 
 def book_sources(root: Path) -> list[Path]:
     """The book's source files, relative to ``root``, in a stable order."""
-    found = [p.relative_to(root) for p in root.iterdir()
-             if p.is_file() and p.suffix in TOP_LEVEL_SUFFIXES and p.name != "README.md"]
+    found = [
+        p.relative_to(root)
+        for p in root.iterdir()
+        if p.is_file() and p.suffix in TOP_LEVEL_SUFFIXES and p.name != "README.md"
+    ]
     for folder in BOOK_DIRS:
         base = root / folder
         if not base.is_dir():
@@ -116,8 +119,10 @@ def vega_bundle(stage: Path) -> None:
     is generated again (2 s) only when that version changes."""
     import vl_convert as vlc
 
-    header = ("/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
-              f"{vlc.__version__}; defines window.vegaEmbed */\n")
+    header = (
+        "/* vega, vega-lite and vega-embed, bundled by vl-convert-python "
+        f"{vlc.__version__}; defines window.vegaEmbed */\n"
+    )
     target = stage / VEGA_BUNDLE
     current = False
     if target.is_file():
@@ -232,27 +237,41 @@ class NotebookCache:
 
 def execute_notebook(rel: Path, source: bytes, stage: Path, timeout: int = 900) -> tuple[bytes, dict]:
     """Execute one notebook inside ``stage``; return its bytes with outputs and what it read and wrote."""
+    import nbformat  # imported here: a build with nothing to execute never needs it (2 s of imports)
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-
-    import nbformat  # imported here: a build with nothing to execute never needs it (2 s of imports)
 
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     deps_file = stage.parent / "deps" / (rel.as_posix().replace("/", "__") + ".txt")
     deps_file.parent.mkdir(parents=True, exist_ok=True)
     deps_file.write_text("")
     (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-    env = dict(build_pythonpath(dict(os.environ)), IRANBOOK_DEPS_FILE=str(deps_file), IRANBOOK_ROOT=str(stage),
-               IRANBOOK_CHART_CACHE=str(stage.parent.parent / ".cache" / "charts"),
-               PYTHONHASHSEED="0", **{_data.VALIDATED_ENV: str(stage.resolve())})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str((stage / rel).parent)}})
+    env = dict(
+        build_pythonpath(dict(os.environ)),
+        IRANBOOK_DEPS_FILE=str(deps_file),
+        IRANBOOK_ROOT=str(stage),
+        IRANBOOK_CHART_CACHE=str(stage.parent.parent / ".cache" / "charts"),
+        PYTHONHASHSEED="0",
+        **{_data.VALIDATED_ENV: str(stage.resolve())},
+    )
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": str((stage / rel).parent)}},
+    )
     try:
         client.execute(env=env)
     except CellExecutionError as exc:
-        failing = next((i for i, c in enumerate(nb.cells)
-                        if c.cell_type == "code" and any(o.get("output_type") == "error"
-                                                          for o in c.get("outputs", []))), None)
+        failing = next(
+            (
+                i
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
+            None,
+        )
         where = f"code cell {failing + 1} of the notebook" if failing is not None else "a cell"
         raise BuildError(f"{rel}: {where} raised an error:\n{_short(str(exc))}") from None
     reads, writes = {}, []
@@ -276,8 +295,9 @@ def _short(text: str, limit: int = 3000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n..."
 
 
-def execute_all(root: Path, stage: Path, cache: NotebookCache, sources: list[Path], package_sha: str,
-                jobs: int | None = None) -> dict:
+def execute_all(
+    root: Path, stage: Path, cache: NotebookCache, sources: list[Path], package_sha: str, jobs: int | None = None
+) -> dict:
     """Execute every notebook whose cached execution is stale, ``jobs`` at a time (default: one per core).
 
     Notebooks are independent (each reads the data and writes its own chart files), so running them
@@ -339,8 +359,16 @@ def tree_digest(folder: Path, extra: str) -> str:
 
 def run(cmd: list[str], what: str, cwd: Path | None = None, env: dict | None = None) -> None:
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          encoding="utf-8", errors="replace")  # TeX logs are not always UTF-8
+    proc = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )  # TeX logs are not always UTF-8
     if proc.returncode != 0:
         raise BuildError(f"{what} failed (exit {proc.returncode}):\n{_tail(proc.stdout)}")
     log(f"{what}: {time.monotonic() - started:.1f} s")
@@ -350,7 +378,9 @@ def _tail(text: str, lines: int = 60) -> str:
     keep = text.strip().splitlines()
     markers = ("WARNING", "ERROR", "error:")
     exception = re.compile(r"^\s*[A-Za-z_][\w.]*(Error|Exception|NotFound)\w*: \S")
-    important = [l for l in keep if any(m in l for m in markers) or exception.match(l) or l.startswith("!")]
+    important = [
+        line for line in keep if any(m in line for m in markers) or exception.match(line) or line.startswith("!")
+    ]
     return "\n".join((important[:40] + ["--- last lines ---"] if important else []) + keep[-lines:])
 
 
@@ -360,22 +390,34 @@ def build_env(root: Path) -> dict:
     The build date is the date of the last commit; outside a git checkout, the data cut-off.
     Nothing else in the output depends on when the build ran.
     """
-    env = dict(build_pythonpath(dict(os.environ)), PYTHONHASHSEED="0", FORCE_SOURCE_DATE="1", TZ="UTC",
-               LC_ALL="C.UTF-8")
+    env = dict(
+        build_pythonpath(dict(os.environ)), PYTHONHASHSEED="0", FORCE_SOURCE_DATE="1", TZ="UTC", LC_ALL="C.UTF-8"
+    )
     if "SOURCE_DATE_EPOCH" not in env:
         proc = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True)
         epoch = proc.stdout.strip() if proc.returncode == 0 else ""
         if not epoch:
             day = _data.cutoff(root)
-            epoch = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp()))
+            epoch = str(int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC).timestamp()))
         env["SOURCE_DATE_EPOCH"] = epoch
     return env
 
 
 def sphinx_command(stage: Path, out: Path, builder: str) -> list[str]:
     jb = Path(sys.executable).with_name("jupyter-book")
-    return [str(jb), "build", str(stage), "--path-output", str(out), "--builder", builder,
-            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+    return [
+        str(jb),
+        "build",
+        str(stage),
+        "--path-output",
+        str(out),
+        "--builder",
+        builder,
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        "--quiet",
+    ]
 
 
 def sphinx(stage: Path, out: Path, builder: str, env: dict) -> None:
@@ -407,8 +449,21 @@ def run_together(commands: list[tuple[list[str], str]], env: dict) -> None:
 
 
 def pdflatex(latex_dir: Path, env: dict) -> Path:
-    run(["latexmk", "-pdf", "-dvi-", "-ps-", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-         "book.tex"], "pdflatex (latexmk)", cwd=latex_dir, env=env)
+    run(
+        [
+            "latexmk",
+            "-pdf",
+            "-dvi-",
+            "-ps-",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "-file-line-error",
+            "book.tex",
+        ],
+        "pdflatex (latexmk)",
+        cwd=latex_dir,
+        env=env,
+    )
     return latex_dir / "book.pdf"
 
 
@@ -463,8 +518,11 @@ def check_book_config(root: Path) -> None:
         if not isinstance(content, dict):
             raise BuildError(f"{name}: expected a mapping of settings, found {type(content).__name__}")
         if name == "_toc.yml":
-            missing = [entry for entry in _toc_files(content)
-                       if not any((root / f"{entry}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))]
+            missing = [
+                entry
+                for entry in _toc_files(content)
+                if not any((root / f"{entry}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))
+            ]
             if missing:
                 raise BuildError(f"_toc.yml lists files that do not exist: {', '.join(missing)}")
 
@@ -533,8 +591,13 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     if pdf:
         # The HTML and LaTeX builds share nothing but the (read-only) sources: each has its own
         # output and doctree folders, so they run side by side.
-        run_together([(sphinx_command(stage, out, "html"), "sphinx html"),
-                      (sphinx_command(stage, work / "out-latex", "latex"), "sphinx latex")], env)
+        run_together(
+            [
+                (sphinx_command(stage, out, "html"), "sphinx html"),
+                (sphinx_command(stage, work / "out-latex", "latex"), "sphinx latex"),
+            ],
+            env,
+        )
         built_pdf = pdflatex(work / "out-latex" / "_build" / "latex", env)
     else:
         sphinx(stage, out, "html", env)
@@ -547,8 +610,11 @@ def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:
     report["rendered"] = True
     report["seconds"] = round(time.monotonic() - started, 2)
     (output / "build-report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
-    log(f"published {output / 'html' / 'index.html'}" + (f" and {output / 'pdf' / 'book.pdf'}" if pdf else "")
-        + f" in {report['seconds']} s")
+    log(
+        f"published {output / 'html' / 'index.html'}"
+        + (f" and {output / 'pdf' / 'book.pdf'}" if pdf else "")
+        + f" in {report['seconds']} s"
+    )
     return report
 
 

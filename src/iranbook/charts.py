@@ -48,8 +48,15 @@ _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def theme() -> alt.theme.ThemeConfig:
-    axis = {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11, "titleFontSize": 12,
-            "gridColor": "#e6e6e6", "domainColor": "#888888", "tickColor": "#888888"}
+    axis = {
+        "labelFont": FONT,
+        "titleFont": FONT,
+        "labelFontSize": 11,
+        "titleFontSize": 12,
+        "gridColor": "#e6e6e6",
+        "domainColor": "#888888",
+        "tickColor": "#888888",
+    }
     return {
         "config": {
             "font": FONT,
@@ -101,11 +108,17 @@ def data_table_html(frame: pd.DataFrame, caption: str, csv_name: str | None = No
     note = ""
     if len(shown) < len(frame):
         summary = f"Show the first {len(shown)} of {len(frame)} rows of the data as a table"
-        whole = (f'<a class="iranbook-chart-csv" href="{html.escape(CHART_DATA_DIR + "/" + csv_name, quote=True)}">'
-                 "the CSV of the data shown</a>" if csv_name else "the CSV linked under the chart")
-        note = (f'<p class="iranbook-chart-more">The first {len(shown)} of {len(frame)} rows; '
-                f"all {len(frame)} are in {whole}.</p>")
-    return (f'<details class="iranbook-chart-data"><summary>{summary}</summary>' + labelled + note + "</details>")
+        whole = (
+            f'<a class="iranbook-chart-csv" href="{html.escape(CHART_DATA_DIR + "/" + csv_name, quote=True)}">'
+            "the CSV of the data shown</a>"
+            if csv_name
+            else "the CSV linked under the chart"
+        )
+        note = (
+            f'<p class="iranbook-chart-more">The first {len(shown)} of {len(frame)} rows; '
+            f"all {len(frame)} are in {whole}.</p>"
+        )
+    return f'<details class="iranbook-chart-data"><summary>{summary}</summary>' + labelled + note + "</details>"
 
 
 def _mentions(text: str, name: str) -> bool:
@@ -255,10 +268,11 @@ def source_line(keys: list[str], csv_path: str, cutoff: _dt.date, rows: dict[str
         rows = rows or {}
         order = sorted(range(len(keys)), key=lambda i: (-rows.get(keys[i], 0), i))
         cited = [keys[i] for i in sorted(order[:SOURCE_LINE_SHOWN])]
-        more = (f" and {len(keys) - len(cited)} more sources (each row's sources are in the chart's data, "
-                "its CSV)")
-    return (f"**Source:** {{cite:p}}`{','.join(cited)}`{more}. Data cut-off: {long_date(cutoff)}. "
-            f"{{download}}`Download the data shown (CSV) <{csv_path}>`")
+        more = f" and {len(keys) - len(cited)} more sources (each row's sources are in the chart's data, its CSV)"
+    return (
+        f"**Source:** {{cite:p}}`{','.join(cited)}`{more}. Data cut-off: {long_date(cutoff)}. "
+        f"{{download}}`Download the data shown (CSV) <{csv_path}>`"
+    )
 
 
 def rows_per_source(frame: pd.DataFrame, sources_column: str = "sources") -> dict[str, int]:
@@ -309,8 +323,9 @@ def add_sourcing_tooltip(spec: dict) -> dict:
             if isinstance(enc, dict) and "tooltip" in enc:
                 tip = enc["tooltip"]
                 tips = tip if isinstance(tip, list) else [tip]
-                if not any(isinstance(t, dict) and (t.get("field") == SOURCING or t.get("title") == "Sourcing")
-                           for t in tips):
+                if not any(
+                    isinstance(t, dict) and (t.get("field") == SOURCING or t.get("title") == "Sourcing") for t in tips
+                ):
                     enc["tooltip"] = [*tips, entry]
             for value in node.values():
                 walk(value)
@@ -366,12 +381,22 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     table = data_table_html(frame, f"Data of the chart: {caption}", csv_path.name)
     glue(name, _Output(mimebundle(spec, f"chart-{name}", table)))
     keys = _data.sources_of(frame, sources_column)
-    glue(f"{name}-source", Markdown(source_line(keys, csv_path.as_posix(), cutoff, rows_per_source(frame, sources_column))))
+    glue(
+        f"{name}-source",
+        Markdown(source_line(keys, csv_path.as_posix(), cutoff, rows_per_source(frame, sources_column))),
+    )
 
 
-def terms_over_time(frame: pd.DataFrame, scale: dict[str, list[str]], issues: list[tuple[str, str]],
-                    actors: list[str], title: str, description: str, rules: pd.DataFrame | None = None,
-                    width: int = 400) -> alt.VConcatChart:
+def terms_over_time(
+    frame: pd.DataFrame,
+    scale: dict[str, list[str]],
+    issues: list[tuple[str, str]],
+    actors: list[str],
+    title: str,
+    description: str,
+    rules: pd.DataFrame | None = None,
+    width: int = 400,
+) -> alt.VConcatChart:
     """Stated terms over time: one panel per issue, its scale of terms on the vertical axis (step 0 at
     the bottom), each coded position a bar from its lowest to its highest step at the date it was
     stated, coloured by actor, its mark's shape telling a statement from a proposal's term or a response.
@@ -382,41 +407,79 @@ def terms_over_time(frame: pd.DataFrame, scale: dict[str, list[str]], issues: li
     such as the rounds on every panel.
     """
     kinds = ["statement", "proposal", "response", "agreement"]
-    frame = frame.assign(lo=frame["term_low"].astype(float) - 0.28, hi=frame["term_high"].astype(float) + 0.28,
-                         mid=(frame["term_low"].astype(float) + frame["term_high"].astype(float)) / 2,
-                         layer="term")
+    frame = frame.assign(
+        lo=frame["term_low"].astype(float) - 0.28,
+        hi=frame["term_high"].astype(float) + 0.28,
+        mid=(frame["term_low"].astype(float) + frame["term_high"].astype(float)) / 2,
+        layer="term",
+    )
     if rules is not None:
         frame = pd.concat([frame, rules.assign(layer="rule")], ignore_index=True)
-    dates = pd.to_datetime(pd.concat([frame["stated_on"].dropna(), frame.get("date", pd.Series(dtype="datetime64[ns]")).dropna()]))
-    domain = [(dates.min() - pd.Timedelta(days=20)).strftime("%Y-%m-%d"), (dates.max() + pd.Timedelta(days=20)).strftime("%Y-%m-%d")]
-    colours = alt.Scale(domain=actors, range=PALETTE[:len(actors)])
-    tooltip = [alt.Tooltip("actor:N", title="Actor"), alt.Tooltip("when:N", title="Stated"),
-               alt.Tooltip("speaker:N", title="Said by"), alt.Tooltip("kind:N", title="Kind"),
-               alt.Tooltip("terms:N", title="Terms"), alt.Tooltip("words:N", title="Words"),
-               alt.Tooltip("sources:N", title="Sources")]
+    dates = pd.to_datetime(
+        pd.concat([frame["stated_on"].dropna(), frame.get("date", pd.Series(dtype="datetime64[ns]")).dropna()])
+    )
+    domain = [
+        (dates.min() - pd.Timedelta(days=20)).strftime("%Y-%m-%d"),
+        (dates.max() + pd.Timedelta(days=20)).strftime("%Y-%m-%d"),
+    ]
+    colours = alt.Scale(domain=actors, range=PALETTE[: len(actors)])
+    tooltip = [
+        alt.Tooltip("actor:N", title="Actor"),
+        alt.Tooltip("when:N", title="Stated"),
+        alt.Tooltip("speaker:N", title="Said by"),
+        alt.Tooltip("kind:N", title="Kind"),
+        alt.Tooltip("terms:N", title="Terms"),
+        alt.Tooltip("words:N", title="Words"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
     panels = []
     for n, (issue, label) in enumerate(issues):
         terms = scale[issue]
         names = "{" + ", ".join(f'"{i}": {_safe_json(t)}' for i, t in enumerate(terms)) + "}"
-        x = alt.X("stated_on:T", title="Date stated" if n == len(issues) - 1 else None,
-                  scale=alt.Scale(domain=domain),
-                  axis=alt.Axis(format="%b %Y", labelAngle=-40, labels=n == len(issues) - 1))
-        axis = alt.Axis(values=list(range(len(terms))), labelExpr=f"{names}[datum.value]", labelLimit=210,
-                        labelOverlap=False, grid=True)
+        x = alt.X(
+            "stated_on:T",
+            title="Date stated" if n == len(issues) - 1 else None,
+            scale=alt.Scale(domain=domain),
+            axis=alt.Axis(format="%b %Y", labelAngle=-40, labels=n == len(issues) - 1),
+        )
+        axis = alt.Axis(
+            values=list(range(len(terms))),
+            labelExpr=f"{names}[datum.value]",
+            labelLimit=210,
+            labelOverlap=False,
+            grid=True,
+        )
         steps = alt.Scale(domain=[-0.5, len(terms) - 0.5], nice=False)
         y = alt.Y("lo:Q", title=None, scale=steps, axis=axis)
         base = alt.Chart().transform_filter((alt.datum.layer == "term") & (alt.datum.issue == issue))
         bars = base.mark_bar(width=6, opacity=0.75).encode(
-            x=x, y=y, y2="hi:Q", color=alt.Color("actor:N", title="Actor", sort=actors, scale=colours), tooltip=tooltip)
+            x=x, y=y, y2="hi:Q", color=alt.Color("actor:N", title="Actor", sort=actors, scale=colours), tooltip=tooltip
+        )
         marks = base.mark_point(filled=True, size=70, stroke="#ffffff", strokeWidth=1).encode(
-            x=x, y=alt.Y("mid:Q", title=None, scale=steps, axis=axis), color=alt.Color("actor:N", sort=actors, scale=colours),
-            shape=alt.Shape("kind:N", title="Kind", sort=kinds, scale=alt.Scale(domain=kinds)), tooltip=tooltip)
+            x=x,
+            y=alt.Y("mid:Q", title=None, scale=steps, axis=axis),
+            color=alt.Color("actor:N", sort=actors, scale=colours),
+            shape=alt.Shape("kind:N", title="Kind", sort=kinds, scale=alt.Scale(domain=kinds)),
+            tooltip=tooltip,
+        )
         layers = [bars, marks]
         if rules is not None:
-            layers.insert(0, alt.Chart().transform_filter(alt.datum.layer == "rule").mark_rule(
-                color="#bbbbbb", strokeDash=[2, 3]).encode(
-                x=alt.X("date:T", scale=alt.Scale(domain=domain)),
-                tooltip=[alt.Tooltip("label:N", title="Round"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]))
-        panels.append(alt.layer(*layers).properties(title=alt.Title(label, anchor="start", fontSize=12),
-                                                    width=width, height=24 * len(terms)))
+            layers.insert(
+                0,
+                alt.Chart()
+                .transform_filter(alt.datum.layer == "rule")
+                .mark_rule(color="#bbbbbb", strokeDash=[2, 3])
+                .encode(
+                    x=alt.X("date:T", scale=alt.Scale(domain=domain)),
+                    tooltip=[
+                        alt.Tooltip("label:N", title="Round"),
+                        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                    ],
+                ),
+            )
+        panels.append(
+            alt.layer(*layers).properties(
+                title=alt.Title(label, anchor="start", fontSize=12), width=width, height=24 * len(terms)
+            )
+        )
     return alt.vconcat(*panels, data=frame, spacing=14).properties(title=title, description=description)

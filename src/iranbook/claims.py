@@ -45,8 +45,12 @@ def table(frame: pd.DataFrame, caption: str) -> str:
     """The MyST table of the claims of :func:`for_chapter`: the article (when the table holds claims
     of both), the claim, the verdict, what the sources show and the sources; a long table that
     breaks across printed pages, with its caption."""
-    columns = {"claim": "The article says", "verdict": "Verdict", "finding": "What the sources show",
-               "evidence": "Sources"}
+    columns = {
+        "claim": "The article says",
+        "verdict": "Verdict",
+        "finding": "What the sources show",
+        "evidence": "Sources",
+    }
     widths = [32, 13, 35, 20]
     if frame["article"].nunique() > 1:
         columns = {"article": "Article", **columns}

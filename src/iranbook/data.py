@@ -59,8 +59,7 @@ def book_root(start: Path | None = None) -> Path:
         if (folder / "data" / PACKAGE_FILE).is_file():
             return folder
     raise FileNotFoundError(
-        f"no data/{PACKAGE_FILE} found in {here} or any folder above it; "
-        "run from inside the book or set IRANBOOK_ROOT"
+        f"no data/{PACKAGE_FILE} found in {here} or any folder above it; run from inside the book or set IRANBOOK_ROOT"
     )
 
 
@@ -140,8 +139,9 @@ def bib_keys(root: Path | None = None) -> set[str]:
     return set(_bib_keys_of(_read_bytes(root / BIB_FILE)))
 
 
-def corroboration(frame: pd.DataFrame, root: Path | None = None, column: str = "sources",
-                  dataset: str | None = None) -> pd.Series:
+def corroboration(
+    frame: pd.DataFrame, root: Path | None = None, column: str = "sources", dataset: str | None = None
+) -> pd.Series:
     """How each row meets the book's sourcing rule (one primary source, or two independent reputable ones).
 
     Computed from the origins of the rows' sources (see :mod:`iranbook.sources`): ``primary``,
@@ -159,7 +159,9 @@ _BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
 @lru_cache(maxsize=4)
 def _bib_keys_of(text: bytes) -> tuple[str, ...]:
     decoded = text.decode("utf-8")
-    return tuple(key for kind, key in _BIB_ENTRY.findall(decoded) if kind.lower() not in ("comment", "string", "preamble"))
+    return tuple(
+        key for kind, key in _BIB_ENTRY.findall(decoded) if kind.lower() not in ("comment", "string", "preamble")
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -175,9 +177,15 @@ class _Field:
     precision_field: str | None  # for a date: the column saying whether it is known to the day, month or year
 
     @classmethod
-    def of(cls, spec: dict) -> "_Field":
-        return cls(spec["name"], spec.get("type", "string"), spec.get("constraints", {}), spec.get("role"),
-                   spec.get("listOf"), spec.get("precisionField"))
+    def of(cls, spec: dict) -> _Field:
+        return cls(
+            spec["name"],
+            spec.get("type", "string"),
+            spec.get("constraints", {}),
+            spec.get("role"),
+            spec.get("listOf"),
+            spec.get("precisionField"),
+        )
 
 
 def _parse_cell(field: _Field, raw: str):
@@ -235,8 +243,11 @@ def _check_cell(field: _Field, raw: str, value, keys: set[str] | None) -> list[s
         items = raw.split(sep)
         if any(not i.strip() for i in items):
             errors.append(f"{raw!r} has an empty item (items are separated by '{sep}')")
-        errors += [f"{i!r} is not a known value (allowed: {', '.join(allowed)})"
-                   for i in items if i.strip() and allowed and i not in allowed]
+        errors += [
+            f"{i!r} is not a known value (allowed: {', '.join(allowed)})"
+            for i in items
+            if i.strip() and allowed and i not in allowed
+        ]
     elif "pattern" in c and not re.fullmatch(c["pattern"], raw):
         errors.append(f"{raw!r} does not match the pattern {c['pattern']}")
     if "maxLength" in c and len(raw) > c["maxLength"]:
@@ -263,18 +274,23 @@ def _check_date(field: _Field, value: _dt.date, row: dict, limit: _dt.date | Non
     when its precision column says it is known only to the month or year."""
     errors = []
     if limit is not None and value > limit:
-        errors.append(f"{value.isoformat()} is after the data cut-off {limit.isoformat()} "
-                      f"(data/{PACKAGE_FILE}, 'cutoff'); nothing past the cut-off may be asserted")
+        errors.append(
+            f"{value.isoformat()} is after the data cut-off {limit.isoformat()} "
+            f"(data/{PACKAGE_FILE}, 'cutoff'); nothing past the cut-off may be asserted"
+        )
     precision = row.get(field.precision_field) if field.precision_field else None
     if precision in _PRECISION_FIRST and not _PRECISION_FIRST[precision](value):
         first = "1st of the month" if precision == "month" else "1 January"
-        errors.append(f"{value.isoformat()} is known only to the {precision} ({field.precision_field}), "
-                      f"so it must be stored as the {first}")
+        errors.append(
+            f"{value.isoformat()} is known only to the {precision} ({field.precision_field}), "
+            f"so it must be stored as the {first}"
+        )
     return errors
 
 
-def _validate_resource(res: dict, root: Path, keys: set[str] | None,
-                       limit: _dt.date | None = None) -> tuple[list[dict], list[str]]:
+def _validate_resource(
+    res: dict, root: Path, keys: set[str] | None, limit: _dt.date | None = None
+) -> tuple[list[dict], list[str]]:
     """Parse and check one table; return (typed rows, problems)."""
     path = root / "data" / res["path"]
     shown = _display(path, root)
@@ -286,8 +302,9 @@ def _validate_resource(res: dict, root: Path, keys: set[str] | None,
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return [], [f"{shown} row {line}: byte 0x{raw[exc.start]:02x} at character {col} is not UTF-8 "
-                    "(save the file as UTF-8)"]
+        return [], [
+            f"{shown} row {line}: byte 0x{raw[exc.start]:02x} at character {col} is not UTF-8 (save the file as UTF-8)"
+        ]
     if text.startswith("\ufeff"):
         text = text[1:]
     fields = [_Field.of(f) for f in res["schema"]["fields"]]
@@ -307,8 +324,9 @@ def _validate_resource(res: dict, root: Path, keys: set[str] | None,
             detail.append("unexpected " + ", ".join(extra))
         if not detail:
             detail.append("columns in the wrong order")
-        return [], [f"{shown} row 1: the columns are {','.join(header)}; expected {','.join(names)} "
-                    f"({'; '.join(detail)})"]
+        return [], [
+            f"{shown} row 1: the columns are {','.join(header)}; expected {','.join(names)} ({'; '.join(detail)})"
+        ]
 
     problems: list[str] = []
     rows: list[dict] = []
@@ -332,19 +350,23 @@ def _validate_resource(res: dict, root: Path, keys: set[str] | None,
             if field.name in unique_seen and value is not None:
                 first = unique_seen[field.name].setdefault(value, line)
                 if first != line:
-                    problems.append(f"{shown} row {line}, column {field.name}: {cell!r} repeats row {first}; "
-                                    "values must be unique")
+                    problems.append(
+                        f"{shown} row {line}, column {field.name}: {cell!r} repeats row {first}; values must be unique"
+                    )
         for field in fields:
             value = row[field.name]
             if field.type == "date" and value is not None:
-                problems.extend(f"{shown} row {line}, column {field.name}: {e}"
-                                for e in _check_date(field, value, row, limit))
+                problems.extend(
+                    f"{shown} row {line}, column {field.name}: {e}" for e in _check_date(field, value, row, limit)
+                )
         if pk:
             key = tuple(row[k] for k in pk)
             first = seen_keys.setdefault(key, line)
             if first != line:
-                problems.append(f"{shown} row {line}, column {','.join(pk)}: the key "
-                                f"{', '.join(map(str, key))} repeats row {first}; the primary key must be unique")
+                problems.append(
+                    f"{shown} row {line}, column {','.join(pk)}: the key "
+                    f"{', '.join(map(str, key))} repeats row {first}; the primary key must be unique"
+                )
         rows.append(row)
     return rows, problems
 
@@ -386,8 +408,12 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
         problems += errs
     for res in resources:
         if only is None or res["name"] == only:
-            problems += (_check_links(res, tables, root) + _check_statements(res, tables, root)
-                         + _check_terms(res, tables, root) + _check_same_within(res, tables, root))
+            problems += (
+                _check_links(res, tables, root)
+                + _check_statements(res, tables, root)
+                + _check_terms(res, tables, root)
+                + _check_same_within(res, tables, root)
+            )
     return tables, problems
 
 
@@ -400,11 +426,13 @@ def _check_statements(res: dict, tables: dict[str, list[dict]], root: Path) -> l
         return []
     shown = _display(root / "data" / res["path"], root)
     pattern = re.compile(statement["pattern"])
-    return [f"{shown} row {row[_LINE]}, column {stated}: {row[stated]!r} marks the row as that party's statement, "
-            f"but its {statement['field']} does not attribute it (expected one of {statement['pattern']}); "
-            f"clear {stated} or word the row as what the party said"
-            for row in tables.get(res["name"], [])
-            if row.get(stated) and not pattern.search(str(row.get(statement["field"]) or ""))]
+    return [
+        f"{shown} row {row[_LINE]}, column {stated}: {row[stated]!r} marks the row as that party's statement, "
+        f"but its {statement['field']} does not attribute it (expected one of {statement['pattern']}); "
+        f"clear {stated} or word the row as what the party said"
+        for row in tables.get(res["name"], [])
+        if row.get(stated) and not pattern.search(str(row.get(statement["field"]) or ""))
+    ]
 
 
 def _check_same_within(res: dict, tables: dict[str, list[dict]], root: Path) -> list[str]:
@@ -423,9 +451,11 @@ def _check_same_within(res: dict, tables: dict[str, list[dict]], root: Path) -> 
         seen = first.setdefault(group, row)
         for col in rule["fields"]:
             if row.get(col) != seen.get(col):
-                problems.append(f"{shown} row {row[_LINE]}, column {col}: {row.get(col)!r} differs from "
-                                f"{seen.get(col)!r} on row {seen[_LINE]}; every row of {rule['group']} {group!r} "
-                                f"must have the same {col}")
+                problems.append(
+                    f"{shown} row {row[_LINE]}, column {col}: {row.get(col)!r} differs from "
+                    f"{seen.get(col)!r} on row {seen[_LINE]}; every row of {rule['group']} {group!r} "
+                    f"must have the same {col}"
+                )
     return problems
 
 
@@ -446,30 +476,39 @@ def _check_terms(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
     problems = []
     for issue, known in steps.items():
         if known != set(range(len(known))):
-            problems.append(f"data/{rule['scale']}.csv: the steps of {issue!r} are {sorted(known)}; "
-                            "they must run 0, 1, 2 ... without a gap")
+            problems.append(
+                f"data/{rule['scale']}.csv: the steps of {issue!r} are {sorted(known)}; "
+                "they must run 0, 1, 2 ... without a gap"
+            )
     for row in tables.get(res["name"], []):
         where = f"{shown} row {row[_LINE]}"
         issue, low, high = row.get(rule["issue"]), row.get(rule["low"]), row.get(rule["high"])
         if (low is None) != (high is None):
-            problems.append(f"{where}, column {rule['high'] if high is None else rule['low']}: give both "
-                            f"{rule['low']} and {rule['high']} (equal for a single term), or neither")
+            problems.append(
+                f"{where}, column {rule['high'] if high is None else rule['low']}: give both "
+                f"{rule['low']} and {rule['high']} (equal for a single term), or neither"
+            )
         elif low is not None:
             known = steps.get(issue, set())
             if low > high:
                 problems.append(f"{where}, column {rule['low']}: {low} is above {rule['high']} {high}")
             for col, value in ((rule["low"], low), (rule["high"], high)):
                 if value not in known:
-                    problems.append(f"{where}, column {col}: step {value} is not on the scale of {issue!r} "
-                                    f"in data/{rule['scale']}.csv (steps {', '.join(map(str, sorted(known)))})")
+                    problems.append(
+                        f"{where}, column {col}: step {value} is not on the scale of {issue!r} "
+                        f"in data/{rule['scale']}.csv (steps {', '.join(map(str, sorted(known)))})"
+                    )
         since = (issues.get(issue) or {}).get("applies_from")
         date = row.get(rule["date"])
         if since and date and date < since:
-            problems.append(f"{where}, column {rule['date']}: {date.isoformat()} is before {since.isoformat()}, "
-                            f"when the issue {issue!r} begins to apply ({ref['resource']}, applies_from)")
+            problems.append(
+                f"{where}, column {rule['date']}: {date.isoformat()} is before {since.isoformat()}, "
+                f"when the issue {issue!r} begins to apply ({ref['resource']}, applies_from)"
+            )
         if row.get(rule["kind"]) in ("proposal", "response") and not row.get(rule["link"]):
-            problems.append(f"{where}, column {rule['link']}: a {row[rule['kind']]} must name the proposal "
-                            "(a row of proposals)")
+            problems.append(
+                f"{where}, column {rule['link']}: a {row[rule['kind']]} must name the proposal (a row of proposals)"
+            )
     return problems
 
 
@@ -490,8 +529,10 @@ def _check_links(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
         for row in rows:
             value = row.get(local)
             if value is not None and value not in known:
-                problems.append(f"{shown} row {row[_LINE]}, column {local}: {value!r} is not an id in "
-                                f"the dataset {target!r} (column {target_field})")
+                problems.append(
+                    f"{shown} row {row[_LINE]}, column {local}: {value!r} is not an id in "
+                    f"the dataset {target!r} (column {target_field})"
+                )
     primary = {r["name"]: (r["schema"].get("primaryKey") or ["id"])[0] for r in package(root)["resources"]}
     for spec in schema["fields"]:
         via = spec.get("referencesDatasetIn")
@@ -502,10 +543,11 @@ def _check_links(res: dict, tables: dict[str, list[dict]], root: Path) -> list[s
             if value is None or dataset not in tables:
                 continue
             if value not in _ids(tables[dataset], primary[dataset]):
-                problems.append(f"{shown} row {row[_LINE]}, column {spec['name']}: {value!r} is not an id "
-                                f"in the dataset {dataset!r} named in column {via}")
+                problems.append(
+                    f"{shown} row {row[_LINE]}, column {spec['name']}: {value!r} is not an id "
+                    f"in the dataset {dataset!r} named in column {via}"
+                )
     return problems
-
 
 
 def load(name: str, root: Path | None = None) -> pd.DataFrame:
@@ -542,8 +584,9 @@ def load(name: str, root: Path | None = None) -> pd.DataFrame:
             frame[f.name] = col.astype("boolean")
         else:
             frame[f.name] = col.astype("string")
-    frame.attrs.update(dataset=name, title=res.get("title", name), cutoff=package(root)["cutoff"],
-                       path=f"data/{res['path']}")
+    frame.attrs.update(
+        dataset=name, title=res.get("title", name), cutoff=package(root)["cutoff"], path=f"data/{res['path']}"
+    )
     return frame
 
 

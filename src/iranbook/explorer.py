@@ -34,15 +34,20 @@ EXPRESSIONS = {
     "made": "datum.share * datum.n_stock",
 }
 #: The sentence printed under the chart, as a Vega expression.
-SENTENCE = ("'First quantity: ' + format(datum.days_first, ',.3r') + ' days. The stock yields ' + "
-            "format(datum.n_stock, ',.3r') + ' quantities, all of them in ' + format(datum.days_all, ',.3r') + ' days.'")
+SENTENCE = (
+    "'First quantity: ' + format(datum.days_first, ',.3r') + ' days. The stock yields ' + "
+    "format(datum.n_stock, ',.3r') + ' quantities, all of them in ' + format(datum.days_all, ',.3r') + ' days.'"
+)
 #: What a reader (or a test) reads back from the sentence.
-SENTENCE_PATTERN = (r"First quantity: ([\d,.]+) days\. The stock yields ([\d,.]+) quantities, "
-                    r"all of them in ([\d,.]+) days\.")
+SENTENCE_PATTERN = (
+    r"First quantity: ([\d,.]+) days\. The stock yields ([\d,.]+) quantities, "
+    r"all of them in ([\d,.]+) days\."
+)
 
 
-def model(stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float, feed: float,
-          product: float) -> dict[str, float]:
+def model(
+    stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float, feed: float, product: float
+) -> dict[str, float]:
     """What the explorer shows for one setting, computed with :mod:`iranbook.breakout`."""
     tails = tails_pct / 100
     first = bo.quantities(1, feed, tails, product, sq_u235_kg).days(capacity)
@@ -50,16 +55,28 @@ def model(stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float,
     return {"days_first": first, "n_stock": n, "days_all": n * first}
 
 
-def scenarios(stock_kg: float, capacities: list[float], tails: list[float], sq_u235_kg: float, feed: float,
-              product: float) -> pd.DataFrame:
+def scenarios(
+    stock_kg: float, capacities: list[float], tails: list[float], sq_u235_kg: float, feed: float, product: float
+) -> pd.DataFrame:
     """The explorer's figures for each capacity and tails assay (the table printed with the PDF)."""
-    rows = [{"capacity": c, "tails_pct": t, **model(stock_kg, c, t, sq_u235_kg, feed, product)}
-            for c in capacities for t in tails]
+    rows = [
+        {"capacity": c, "tails_pct": t, **model(stock_kg, c, t, sq_u235_kg, feed, product)}
+        for c in capacities
+        for t in tails
+    ]
     return pd.DataFrame(rows)
 
 
-def chart(stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float, feed: float, product: float,
-          sources: str, steps: int = 10) -> alt.LayerChart:
+def chart(
+    stock_kg: float,
+    capacity: float,
+    tails_pct: float,
+    sq_u235_kg: float,
+    feed: float,
+    product: float,
+    sources: str,
+    steps: int = 10,
+) -> alt.LayerChart:
     """The explorer: quantities of weapon-grade uranium made against days, for the reader's inputs.
 
     ``sources`` (citation keys, ';'-separated) goes on every row, so the chart's source line and
@@ -67,19 +84,35 @@ def chart(stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float,
     defaults = model(stock_kg, capacity, tails_pct, sq_u235_kg, feed, product)
     share = [i / steps for i in range(steps + 1)]
     # the table view and the CSV give the line at the defaults; the page recomputes it from the inputs
-    frame = pd.DataFrame({"share": share,
-                          "days_at_defaults": [round(s * defaults["days_all"], 2) for s in share],
-                          "quantities_at_defaults": [round(s * defaults["n_stock"], 3) for s in share],
-                          "sources": sources})
+    frame = pd.DataFrame(
+        {
+            "share": share,
+            "days_at_defaults": [round(s * defaults["days_all"], 2) for s in share],
+            "quantities_at_defaults": [round(s * defaults["n_stock"], 3) for s in share],
+            "sources": sources,
+        }
+    )
     params = [
-        alt.param(name="stock", value=round(stock_kg, 1),
-                  bind=alt.binding_range(min=0, max=1000, step=0.1, name="Stock of 60% uranium (kg) ")),
-        alt.param(name="capacity", value=float(capacity),
-                  bind=alt.binding_range(min=500, max=30000, step=100, name="Capacity (SWU per year) ")),
-        alt.param(name="tails", value=float(tails_pct),
-                  bind=alt.binding_range(min=0.5, max=20, step=0.1, name="Tails assay (%) ")),
-        alt.param(name="sq", value=float(sq_u235_kg),
-                  bind=alt.binding_range(min=5, max=50, step=0.5, name="One weapon's worth (kg of U-235) ")),
+        alt.param(
+            name="stock",
+            value=round(stock_kg, 1),
+            bind=alt.binding_range(min=0, max=1000, step=0.1, name="Stock of 60% uranium (kg) "),
+        ),
+        alt.param(
+            name="capacity",
+            value=float(capacity),
+            bind=alt.binding_range(min=500, max=30000, step=100, name="Capacity (SWU per year) "),
+        ),
+        alt.param(
+            name="tails",
+            value=float(tails_pct),
+            bind=alt.binding_range(min=0.5, max=20, step=0.1, name="Tails assay (%) "),
+        ),
+        alt.param(
+            name="sq",
+            value=float(sq_u235_kg),
+            bind=alt.binding_range(min=5, max=50, step=0.5, name="One weapon's worth (kg of U-235) "),
+        ),
     ]
     base = alt.Chart(frame)
     for name, expression in EXPRESSIONS.items():
@@ -87,18 +120,31 @@ def chart(stock_kg: float, capacity: float, tails_pct: float, sq_u235_kg: float,
     line = base.mark_line(point=True).encode(
         x=alt.X("day:Q", title="Days at the set capacity (lower bound)"),
         y=alt.Y("made:Q", title="Significant quantities made"),
-        tooltip=[alt.Tooltip("day:Q", title="Days", format=",.1f"),
-                 alt.Tooltip("made:Q", title="Quantities made", format=",.2f")],
+        tooltip=[
+            alt.Tooltip("day:Q", title="Days", format=",.1f"),
+            alt.Tooltip("made:Q", title="Quantities made", format=",.2f"),
+        ],
     )
     # the line rises from the bottom left, so the sentence sits in the empty top left of the plot
-    sentence = base.transform_filter("datum.share == 1").transform_calculate(sentence=SENTENCE).mark_text(
-        align="left", baseline="top", fontSize=12).encode(x=alt.value(8), y=alt.value(8), text=alt.Text("sentence:N"))
-    return alt.layer(line, sentence).add_params(*params).properties(
-        width=560, height=300,
-        title="Breakout explorer: weapon-grade uranium from the 60% stock",
-        description=("An explorer of the book's breakout model. Inputs set the stock of 60% uranium, the "
-                     "enrichment capacity, the tails assay and the amount of U-235 in one significant "
-                     "quantity; the line shows significant quantities made against days, and a sentence "
-                     "gives the days to the first quantity, the quantities the stock yields and the days "
-                     "for all of them. Lower bounds under the model's assumptions, not predictions."),
+    sentence = (
+        base.transform_filter("datum.share == 1")
+        .transform_calculate(sentence=SENTENCE)
+        .mark_text(align="left", baseline="top", fontSize=12)
+        .encode(x=alt.value(8), y=alt.value(8), text=alt.Text("sentence:N"))
+    )
+    return (
+        alt.layer(line, sentence)
+        .add_params(*params)
+        .properties(
+            width=560,
+            height=300,
+            title="Breakout explorer: weapon-grade uranium from the 60% stock",
+            description=(
+                "An explorer of the book's breakout model. Inputs set the stock of 60% uranium, the "
+                "enrichment capacity, the tails assay and the amount of U-235 in one significant "
+                "quantity; the line shows significant quantities made against days, and a sentence "
+                "gives the days to the first quantity, the quantities the stock yields and the days "
+                "for all of them. Lower bounds under the model's assumptions, not predictions."
+            ),
+        )
     )

@@ -90,8 +90,9 @@ def _mid(r: tuple[int, int] | None) -> float | None:
     return None if r is None else (r[0] + r[1]) / 2
 
 
-def compare(positions: pd.DataFrame, a: str, b: str, issues: list[str], scale: dict[str, list[str]],
-            as_of=None, since=None) -> pd.DataFrame:
+def compare(
+    positions: pd.DataFrame, a: str, b: str, issues: list[str], scale: dict[str, list[str]], as_of=None, since=None
+) -> pd.DataFrame:
     """For each issue, ``a``'s and ``b``'s standing terms by ``as_of`` (from ``since``), the gap, its share
     of the scale and the status."""
     rows = []
@@ -99,15 +100,22 @@ def compare(positions: pd.DataFrame, a: str, b: str, issues: list[str], scale: d
         ra, rb = standing(positions, a, issue, as_of, since), standing(positions, b, issue, as_of, since)
         steps = gap(_range(ra), _range(rb))
         length = max(len(scale[issue]) - 1, 1)
-        rows.append({
-            "issue": issue,
-            "a_id": None if ra is None else ra["id"], "a_low": None if ra is None else int(ra["term_low"]),
-            "a_high": None if ra is None else int(ra["term_high"]), "a_firm": bool(ra is not None and ra["firm"]),
-            "b_id": None if rb is None else rb["id"], "b_low": None if rb is None else int(rb["term_low"]),
-            "b_high": None if rb is None else int(rb["term_high"]), "b_firm": bool(rb is not None and rb["firm"]),
-            "gap": steps, "share": None if steps is None else steps / length,
-            "status": status(steps, ra is not None and bool(ra["firm"]), rb is not None and bool(rb["firm"])),
-        })
+        rows.append(
+            {
+                "issue": issue,
+                "a_id": None if ra is None else ra["id"],
+                "a_low": None if ra is None else int(ra["term_low"]),
+                "a_high": None if ra is None else int(ra["term_high"]),
+                "a_firm": bool(ra is not None and ra["firm"]),
+                "b_id": None if rb is None else rb["id"],
+                "b_low": None if rb is None else int(rb["term_low"]),
+                "b_high": None if rb is None else int(rb["term_high"]),
+                "b_firm": bool(rb is not None and rb["firm"]),
+                "gap": steps,
+                "share": None if steps is None else steps / length,
+                "status": status(steps, ra is not None and bool(ra["firm"]), rb is not None and bool(rb["firm"])),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -125,8 +133,9 @@ def _toward(before, after, other) -> str:
     return "toward" if abs(mo - m1) < abs(mo - m0) else "away"
 
 
-def by_round(positions: pd.DataFrame, rounds: pd.DataFrame, a: str, b: str, issues: list[str],
-             scale: dict[str, list[str]]) -> pd.DataFrame:
+def by_round(
+    positions: pd.DataFrame, rounds: pd.DataFrame, a: str, b: str, issues: list[str], scale: dict[str, list[str]]
+) -> pd.DataFrame:
     """:func:`compare` at the date of every round (in date order), with how each gap changed since the
     previous round at which it could be compared and which side's terms moved, in which direction."""
     out = []
@@ -142,19 +151,38 @@ def by_round(positions: pd.DataFrame, rounds: pd.DataFrame, a: str, b: str, issu
             elif prev is None:
                 row["change"] = FIRST
             else:
-                row["change"] = (NARROWED if row["gap"] < prev["gap"] else WIDENED if row["gap"] > prev["gap"]
-                                 else UNCHANGED)
+                row["change"] = (
+                    NARROWED if row["gap"] < prev["gap"] else WIDENED if row["gap"] > prev["gap"] else UNCHANGED
+                )
             for side, other in (("a", "b"), ("b", "a")):
                 now = None if row[f"{side}_low"] is None else (row[f"{side}_low"], row[f"{side}_high"])
-                then = None if prev is None or prev[f"{side}_low"] is None else (prev[f"{side}_low"],
-                                                                                 prev[f"{side}_high"])
+                then = (
+                    None if prev is None or prev[f"{side}_low"] is None else (prev[f"{side}_low"], prev[f"{side}_high"])
+                )
                 there = None if row[f"{other}_low"] is None else (row[f"{other}_low"], row[f"{other}_high"])
                 row[f"{side}_moved"] = _toward(then, now, there)
             out.append(row)
             if row["gap"] is not None:
                 last[row["issue"]] = row
-    cols = ["round", "date", "issue", "a_id", "a_low", "a_high", "a_firm", "b_id", "b_low", "b_high", "b_firm",
-            "gap", "share", "status", "change", "a_moved", "b_moved"]
+    cols = [
+        "round",
+        "date",
+        "issue",
+        "a_id",
+        "a_low",
+        "a_high",
+        "a_firm",
+        "b_id",
+        "b_low",
+        "b_high",
+        "b_firm",
+        "gap",
+        "share",
+        "status",
+        "change",
+        "a_moved",
+        "b_moved",
+    ]
     return pd.DataFrame(out, columns=cols)
 
 
@@ -170,14 +198,22 @@ def moves(positions: pd.DataFrame, actor: str, issue: str, other: str | None = N
         now = (int(row.term_low), int(row.term_high))
         if now != before:
             there = _range(standing(positions, other, issue, row.stated_on)) if other else None
-            out.append({"id": row.id, "date": row.stated_on, "before": before, "after": now,
-                        "direction": _toward(before, now, there) if before else ""})
+            out.append(
+                {
+                    "id": row.id,
+                    "date": row.stated_on,
+                    "before": before,
+                    "after": now,
+                    "direction": _toward(before, now, there) if before else "",
+                }
+            )
             before = now
     return pd.DataFrame(out, columns=["id", "date", "before", "after", "direction"])
 
 
-def before_after(positions: pd.DataFrame, a: str, b: str, issues: list[str], scale: dict[str, list[str]],
-                 split) -> pd.DataFrame:
+def before_after(
+    positions: pd.DataFrame, a: str, b: str, issues: list[str], scale: dict[str, list[str]], split
+) -> pd.DataFrame:
     """Each issue's gap on the terms standing the day before ``split`` and on the terms stated since
     ``split`` alone, with a verdict: narrowed, widened, unchanged or not comparable."""
     eve = pd.Timestamp(split) - pd.Timedelta(days=1)
@@ -188,10 +224,17 @@ def before_after(positions: pd.DataFrame, a: str, b: str, issues: list[str], sca
         g0, g1 = before.loc[issue, "gap"], after.loc[issue, "gap"]
         g0 = None if _missing(g0) else int(g0)
         g1 = None if _missing(g1) else int(g1)
-        verdict = (UNKNOWN if g0 is None or g1 is None else NARROWED if g1 < g0 else WIDENED if g1 > g0
-                   else UNCHANGED)
-        rows.append({"issue": issue, "gap_before": g0, "status_before": before.loc[issue, "status"],
-                     "gap_after": g1, "status_after": after.loc[issue, "status"], "verdict": verdict})
+        verdict = UNKNOWN if g0 is None or g1 is None else NARROWED if g1 < g0 else WIDENED if g1 > g0 else UNCHANGED
+        rows.append(
+            {
+                "issue": issue,
+                "gap_before": g0,
+                "status_before": before.loc[issue, "status"],
+                "gap_after": g1,
+                "status_after": after.loc[issue, "status"],
+                "verdict": verdict,
+            }
+        )
     return pd.DataFrame(rows)
 
 

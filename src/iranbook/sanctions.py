@@ -56,10 +56,12 @@ def entry_into_force(row) -> tuple[_dt.datetime, _dt.datetime]:
     entry into force in UTC).
     """
     local = _dt.datetime.fromisoformat(str(row["start_clock"])).replace(tzinfo=ZoneInfo(str(row["start_clock_zone"])))
-    utc = local.astimezone(_dt.timezone.utc)
+    utc = local.astimezone(_dt.UTC)
     if utc.date() != pd.Timestamp(row["start"]).date():
-        raise ValueError(f"row {row['id']}: {local:%Y-%m-%d %H:%M} {row['start_clock_zone']} is "
-                         f"{utc:%Y-%m-%d %H:%M} UTC, not the start date {pd.Timestamp(row['start']).date()}")
+        raise ValueError(
+            f"row {row['id']}: {local:%Y-%m-%d %H:%M} {row['start_clock_zone']} is "
+            f"{utc:%Y-%m-%d %H:%M} UTC, not the start date {pd.Timestamp(row['start']).date()}"
+        )
     return local, utc
 
 
@@ -99,7 +101,18 @@ def same_period(estimates: pd.DataFrame) -> pd.DataFrame:
             continue
         high = group["high"].fillna(group["low"])
         lo, hi = float(group["low"].min()), float(high.max())
-        rows.append({"start": start, "end": end, "period": str(group["period"].iloc[0]), "lowest": lo, "highest": hi,
-                     "spread": hi / lo - 1, "estimators": "; ".join(group["estimator"].astype(str)),
-                     "sources": ";".join(dict.fromkeys(";".join(group["sources"].astype(str)).split(";")))})
-    return pd.DataFrame(rows, columns=["start", "end", "period", "lowest", "highest", "spread", "estimators", "sources"])
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "period": str(group["period"].iloc[0]),
+                "lowest": lo,
+                "highest": hi,
+                "spread": hi / lo - 1,
+                "estimators": "; ".join(group["estimator"].astype(str)),
+                "sources": ";".join(dict.fromkeys(";".join(group["sources"].astype(str)).split(";"))),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["start", "end", "period", "lowest", "highest", "spread", "estimators", "sources"]
+    )

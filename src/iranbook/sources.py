@@ -38,9 +38,14 @@ RULE = "one primary source, or established sources from two independent origins"
 #: What the book prints beside a row that does not meet the rule.
 GRADE_LABELS = {"single": "single source", "other only": "lower-tier sources only"}
 #: How a grade reads in a chart's tooltip and data table.
-GRADE_TEXT = {"primary": "primary source", "two independent": "two independent sources",
-              "attributed": "attributed to its own source", "single": "single source",
-              "other only": "lower-tier sources only", "not applicable": "rule not applicable"}
+GRADE_TEXT = {
+    "primary": "primary source",
+    "two independent": "two independent sources",
+    "attributed": "attributed to its own source",
+    "single": "single source",
+    "other only": "lower-tier sources only",
+    "not applicable": "rule not applicable",
+}
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,18 @@ def _split(cell: str) -> tuple[str, ...]:
 @lru_cache(maxsize=4)
 def _registry_of(text: bytes) -> dict[str, Publisher]:
     rows = csv.DictReader(io.StringIO(text.decode("utf-8-sig"), newline=""))
-    return {r["id"]: Publisher(r["id"], r["name"], r["kind"], _split(r["domains"] or ""), r["tier"],
-                               _split(r["speaks_for"] or ""), r["reason"]) for r in rows}
+    return {
+        r["id"]: Publisher(
+            r["id"],
+            r["name"],
+            r["kind"],
+            _split(r["domains"] or ""),
+            r["tier"],
+            _split(r["speaks_for"] or ""),
+            r["reason"],
+        )
+        for r in rows
+    }
 
 
 def registry(root: Path | None = None) -> dict[str, Publisher]:
@@ -127,8 +142,10 @@ def check_registry(root: Path | None = None) -> list[str]:
     for pub in registry(root).values():
         for domain in pub.domains:
             if domain in seen:
-                problems.append(f"data/{REGISTRY_FILE}, publisher {pub.id}, column domains: {domain} is also a "
-                                f"domain of {seen[domain]}; a domain belongs to one publisher")
+                problems.append(
+                    f"data/{REGISTRY_FILE}, publisher {pub.id}, column domains: {domain} is also a "
+                    f"domain of {seen[domain]}; a domain belongs to one publisher"
+                )
             seen.setdefault(domain, pub.id)
     return problems
 
@@ -141,7 +158,9 @@ def check_bibliography(root: Path | None = None) -> list[str]:
     where = f"{_data.BIB_FILE} entry"
     for key, e in entries(root).items():
         if not e.origin:
-            problems.append(f"{where} {key}: no origin (the id, in data/{REGISTRY_FILE}, of the publisher that wrote it)")
+            problems.append(
+                f"{where} {key}: no origin (the id, in data/{REGISTRY_FILE}, of the publisher that wrote it)"
+            )
             continue
         for name, value in (("origin", e.origin), ("via", e.via)):
             if value is None:
@@ -149,8 +168,10 @@ def check_bibliography(root: Path | None = None) -> list[str]:
             if value not in pubs:
                 problems.append(f"{where} {key}, field {name}: {value!r} is not a publisher id in data/{REGISTRY_FILE}")
             elif pubs[value].tier == "excluded":
-                problems.append(f"{where} {key}, field {name}: {pubs[value].name} ({value}) is excluded "
-                                f"and may not be cited ({pubs[value].reason})")
+                problems.append(
+                    f"{where} {key}, field {name}: {pubs[value].name} ({value}) is excluded "
+                    f"and may not be cited ({pubs[value].reason})"
+                )
         if not e.url:
             problems.append(f"{where} {key}, field url: no URL (the page that was read)")
             continue
@@ -158,9 +179,11 @@ def check_bibliography(root: Path | None = None) -> list[str]:
         if site in pubs and not pubs[site].owns(e.url):
             host = urlsplit(e.url).hostname
             field = "via" if e.via else "origin"
-            problems.append(f"{where} {key}, field url: the domain {host} does not belong to {field} {site!r} "
-                            f"({', '.join(pubs[site].domains) or 'no domains'}); name the site read in 'via', "
-                            f"or add the domain to data/{REGISTRY_FILE}")
+            problems.append(
+                f"{where} {key}, field url: the domain {host} does not belong to {field} {site!r} "
+                f"({', '.join(pubs[site].domains) or 'no domains'}); name the site read in 'via', "
+                f"or add the domain to data/{REGISTRY_FILE}"
+            )
         for pub in pubs.values():
             if pub.tier == "excluded" and pub.id not in (e.origin, e.via) and pub.owns(e.url):
                 problems.append(f"{where} {key}, field url: {e.url} is on {pub.name}, which is excluded ({pub.reason})")
@@ -199,8 +222,9 @@ def _grade(keys, pubs: dict[str, Publisher], bib: dict[str, Entry], stated_by: s
     return "single" if reputable else "other only"
 
 
-def grades(frame: pd.DataFrame, root: Path | None = None, column: str = "sources",
-           dataset: str | None = None) -> pd.Series:
+def grades(
+    frame: pd.DataFrame, root: Path | None = None, column: str = "sources", dataset: str | None = None
+) -> pd.Series:
     """How each row of ``frame`` meets the sourcing rule, as an ordered categorical (see :data:`GRADES`).
 
     ``dataset`` (default: the frame's ``attrs['dataset']``) brings in the dataset's ``sourcing``
@@ -258,9 +282,18 @@ def rule_summary(root: Path | None = None, frames: dict[str, pd.DataFrame] | Non
         applicable = len(frame) - int(counts.get("not applicable", 0))
         met = sum(int(counts.get(g, 0)) for g in MEETS)
         rules = res.get("sourcing", {})
-        out.append({"dataset": res["name"], "rows": len(frame), **{g: int(counts.get(g, 0)) for g in GRADES},
-                    "met": met, "applicable": applicable, "share": met / applicable if applicable else None,
-                    "note": rules.get("exempt") or rules.get("note", ""), "below_floor": rules.get("belowFloor", "")})
+        out.append(
+            {
+                "dataset": res["name"],
+                "rows": len(frame),
+                **{g: int(counts.get(g, 0)) for g in GRADES},
+                "met": met,
+                "applicable": applicable,
+                "share": met / applicable if applicable else None,
+                "note": rules.get("exempt") or rules.get("note", ""),
+                "below_floor": rules.get("belowFloor", ""),
+            }
+        )
     return pd.DataFrame(out)
 
 

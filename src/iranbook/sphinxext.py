@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from docutils.statemachine import StringList
-from sphinx.util import logging as sphinx_logging
 from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.utils import RetrievalError, retrieve_glue_data
-from pybtex.style.formatting.unsrt import Style as _Unsrt
 from pybtex.richtext import Text
 from pybtex.style.formatting import toplevel
-from pybtex.style.template import field as bib_field, first_of, href, join, node, optional, sentence, words
+from pybtex.style.formatting.unsrt import Style as _Unsrt
+from pybtex.style.template import field as bib_field
+from pybtex.style.template import href, join, node, optional, sentence, words
+from sphinx.util import logging as sphinx_logging
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing import basic_author_year as _author_year
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -56,7 +57,6 @@ class BookStyle(_Unsrt):
             optional[join["URL: ", href[bib_field("url", raw=True), bib_field("url", raw=True)]]],
             optional[words[_accessed(e)] if "urldate" in e.fields else ""],
         ]
-
 
 
 class TipStyle(BookStyle):
@@ -98,7 +98,8 @@ def suffixes_of(bib_data) -> dict[str, str]:
     groups: dict[tuple, list] = {}
     for key, entry in bib_data.entries.items():
         groups.setdefault((_author_label(entry), _printed_date(entry.fields)), []).append(
-            (entry.fields.get("title", ""), key))
+            (entry.fields.get("title", ""), key)
+        )
     out = {}
     for members in groups.values():
         if len(members) > 1:
@@ -147,7 +148,6 @@ class BookReferenceStyle(AuthorYearReferenceStyle):
     bracket_textual: BracketStyle = field(default_factory=_semicolons)
 
 
-
 class ChartDirective(PasteFigureDirective):
     """```{chart} name`` + caption: the glued chart ``name`` with its glued source line."""
 
@@ -157,12 +157,17 @@ class ChartDirective(PasteFigureDirective):
         try:
             source = retrieve_glue_data(self.document, f"{name}-source").data["text/markdown"]
         except (RetrievalError, KeyError):
-            return [self.state.document.reporter.warning(
-                f"chart {name!r}: no glued source line {name + '-source'!r}; "
-                "was the chart shown with iranbook.charts.show()?", line=self.lineno)]
+            return [
+                self.state.document.reporter.warning(
+                    f"chart {name!r}: no glued source line {name + '-source'!r}; "
+                    "was the chart shown with iranbook.charts.show()?",
+                    line=self.lineno,
+                )
+            ]
         if not self.content:
-            return [self.state.document.reporter.warning(
-                f"chart {name!r}: give the figure a caption", line=self.lineno)]
+            return [
+                self.state.document.reporter.warning(f"chart {name!r}: give the figure a caption", line=self.lineno)
+            ]
         extra = StringList(["", *source.splitlines()], source=self.content.source(0))
         self.content = StringList(list(self.content), source=self.content.source(0)) + extra
         return super().run()
@@ -175,7 +180,8 @@ def drop_thebe(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts:
         context["script_files"] = [
-            js for js in scripts
+            js
+            for js in scripts
             if "sphinx-thebe" not in str(getattr(js, "filename", js) or "")
             and "THEBE_JS_URL" not in str(getattr(js, "attributes", {}).get("body", ""))
         ]
@@ -187,8 +193,12 @@ def drop_thebe(app, pagename, templatename, context, doctree):
 #: toggle buttons of hidden code cells.
 _A11Y_FIXES = [
     (re.compile(r'(<div class="citation" id="[^"]+") role="doc-biblioentry"'), r'\1 role="listitem"'),
-    (re.compile(r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'),
-     r"\1"),
+    (
+        re.compile(
+            r'(<button class="btn search-button-field search-button__button[^"]*" title="Search") aria-label="Search"'
+        ),
+        r"\1",
+    ),
     # sphinx-togglebutton's summaries show "Show code cell source" but are named otherwise
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
     # the theme's "download source file" entry points into _sources/, which the book does not
@@ -207,7 +217,9 @@ def fix_accessibility(text: str) -> str:
 #: A chart's static copy in an executed notebook (what JupyterLab shows); see iranbook.charts.
 _STATIC_CHART = re.compile(
     r'(<div class="iranbook-chart" id="(chart-[a-z0-9-]+)"[^>]*>\s*<p class="iranbook-chart-description"[^>]*>.*?</p>\s*)'
-    r'<div class="iranbook-chart-static" aria-hidden="true">(<svg.*?</svg>)\s*</div>', re.S)
+    r'<div class="iranbook-chart-static" aria-hidden="true">(<svg.*?</svg>)\s*</div>',
+    re.S,
+)
 _TABLE_CSV = re.compile(r'<a class="iranbook-chart-csv" href="_chart_data/([a-z0-9-]+\.csv)">')
 STATIC_CHART_DIR = "_chart_static"
 
@@ -227,8 +239,10 @@ def slim_chart_page(page: Path, text: str) -> str:
         target = page.parent / STATIC_CHART_DIR / f"{element_id}.svg"
         target.parent.mkdir(exist_ok=True)
         target.write_text(svg, encoding="utf-8")
-        return (f'{head}<noscript><img class="iranbook-chart-static" src="{STATIC_CHART_DIR}/{element_id}.svg" '
-                'alt=""></noscript>')
+        return (
+            f'{head}<noscript><img class="iranbook-chart-static" src="{STATIC_CHART_DIR}/{element_id}.svg" '
+            'alt=""></noscript>'
+        )
 
     fixed = _STATIC_CHART.sub(move, text)
 
@@ -346,9 +360,12 @@ def print_edition(app, doctree, docname):
             part.parent.remove(part)
     first = next(iter(doctree.findall(nodes.section)), None)
     if first is not None:
-        opening = r"\chapter*{Introduction}\addcontentsline{toc}{chapter}{Introduction}\markboth{INTRODUCTION}{INTRODUCTION}"
-        first.insert(1 if first.children and isinstance(first[0], nodes.title) else 0,
-                     nodes.raw("", opening, format="latex"))
+        opening = (
+            r"\chapter*{Introduction}\addcontentsline{toc}{chapter}{Introduction}\markboth{INTRODUCTION}{INTRODUCTION}"
+        )
+        first.insert(
+            1 if first.children and isinstance(first[0], nodes.title) else 0, nodes.raw("", opening, format="latex")
+        )
     for part in doctree.findall(addnodes.start_of_file):
         section = next((c for c in part.children if isinstance(c, nodes.section)), None)
         if section is None or not section.children or not isinstance(section[0], nodes.title):
@@ -379,6 +396,7 @@ def expand_event_roles(app, docname, source):
     timeline = data.load("timeline", Path(app.srcdir))
     grades = dict(zip(timeline["id"], sources.grades(timeline, Path(app.srcdir))))
     keys = dict(zip(timeline["id"], timeline["sources"]))
+
     def replace(match):
         event = match.group(1)
         if event not in keys:
@@ -395,8 +413,13 @@ def register_pybtex_plugins() -> None:
     seconds. The same classes, registered as pybtex runtime plugins, are found in a dictionary."""
     from pybtex.plugin import find_plugin, register_plugin
 
-    for group, name in (("pybtex.backends", "plaintext"), ("pybtex.backends", "docutils"), ("pybtex.backends", "latex"),
-                        ("pybtex.style.formatting", "iranbook"), ("pybtex.style.formatting", "iranbook-tip")):
+    for group, name in (
+        ("pybtex.backends", "plaintext"),
+        ("pybtex.backends", "docutils"),
+        ("pybtex.backends", "latex"),
+        ("pybtex.style.formatting", "iranbook"),
+        ("pybtex.style.formatting", "iranbook-tip"),
+    ):
         register_plugin(group, name, find_plugin(group, name), force=True)
 
 

@@ -14,8 +14,7 @@ import pandas as pd
 from . import data as _data
 from . import positions as pos
 from . import sanctions as sx
-from . import sources
-from . import story
+from . import sources, story
 from . import talks as _talks
 from .text import long_date, precise_date
 
@@ -31,8 +30,12 @@ COLUMNS = ["track", "key", "label", "value", "number", "as_of", "grade", "chapte
 
 #: The chapters' short names, for the panels' "Explained in" column (a table cell, not a heading).
 CHAPTER_NAMES = {
-    "chapter-history": "History", "chapter-sanctions": "Sanctions", "chapter-stockpile": "The 60% stock",
-    "chapter-war": "The June 2025 war", "chapter-talks": "The talks", "chapter-aftermath": "The 2026 war",
+    "chapter-history": "History",
+    "chapter-sanctions": "Sanctions",
+    "chapter-stockpile": "The 60% stock",
+    "chapter-war": "The June 2025 war",
+    "chapter-talks": "The talks",
+    "chapter-aftermath": "The 2026 war",
 }
 #: A panel row cites at most this many of its sources; the chapter it points to cites them all.
 PANEL_SOURCES = 4
@@ -81,7 +84,11 @@ def grade_of(frame: pd.DataFrame) -> str:
     if len(grades) == 1:
         return sources.GRADE_TEXT.get(str(grades[0]), str(grades[0]))
     met = sum(str(g) in sources.MEETS for g in grades)
-    return "every row meets the sourcing rule" if met == len(grades) else f"{met} of {len(grades)} rows meet the sourcing rule"
+    return (
+        "every row meets the sourcing rule"
+        if met == len(grades)
+        else f"{met} of {len(grades)} rows meet the sourcing rule"
+    )
 
 
 def _keys(frame: pd.DataFrame) -> str:
@@ -99,12 +106,36 @@ def nuclear(root=None) -> list[Figure]:
     row = last.iloc[0]
     days = int((cutoff - row["as_of"]).days)
     return [
-        _figure("nuclear", "stock_60", "Uranium enriched up to 60%, the IAEA's last figure",
-                f"{row['kg_u']:.1f} kg", float(row["kg_u"]), row["as_of"], last, "chapter-stockpile"),
-        _figure("nuclear", "days_since_stock", "Days from that figure to the data cut-off",
-                f"{days:,}", float(days), cutoff, last, "chapter-war"),
-        _figure("nuclear", "stock_status", "How the IAEA described that figure",
-                str(row["verification"]), None, row["as_of"], last, "chapter-stockpile"),
+        _figure(
+            "nuclear",
+            "stock_60",
+            "Uranium enriched up to 60%, the IAEA's last figure",
+            f"{row['kg_u']:.1f} kg",
+            float(row["kg_u"]),
+            row["as_of"],
+            last,
+            "chapter-stockpile",
+        ),
+        _figure(
+            "nuclear",
+            "days_since_stock",
+            "Days from that figure to the data cut-off",
+            f"{days:,}",
+            float(days),
+            cutoff,
+            last,
+            "chapter-war",
+        ),
+        _figure(
+            "nuclear",
+            "stock_status",
+            "How the IAEA described that figure",
+            str(row["verification"]),
+            None,
+            row["as_of"],
+            last,
+            "chapter-stockpile",
+        ),
     ]
 
 
@@ -116,8 +147,18 @@ def sanctions_layers(root=None) -> list[Figure]:
     for layer in regimes["layer"].cat.categories:
         rows = live[live["layer"].astype(str) == layer]
         if len(rows):
-            out.append(_figure("sanctions", f"in_force_{layer}", f"Measures in force: {layer}",
-                               f"{len(rows)}", float(len(rows)), cutoff, rows, "chapter-sanctions"))
+            out.append(
+                _figure(
+                    "sanctions",
+                    f"in_force_{layer}",
+                    f"Measures in force: {layer}",
+                    f"{len(rows)}",
+                    float(len(rows)),
+                    cutoff,
+                    rows,
+                    "chapter-sanctions",
+                )
+            )
     return out
 
 
@@ -141,18 +182,56 @@ def talks(root=None) -> tuple[list[Figure], pd.DataFrame]:
     compared = gaps[gaps["gap"].notna()]
     used = positions[positions["id"].isin(set(compared["a_id"]) | set(compared["b_id"]))]
     figures = [
-        _figure("talks", "last_round", "Last round held",
-                f"{precise_date(r['date'], r['date_precision'])}, {r['city']}", None, r["date"], last, "chapter-aftermath"),
-        _figure("talks", "mou_signed", "Memorandum of understanding signed", long_date(mou.date), None, mou.date,
-                mou_row, "chapter-aftermath"),
-        _figure("talks", "mou_deadline", "Sixty days from the signing (computed)", long_date(deadline), None, deadline,
-                mou_row, "chapter-aftermath"),
-        _figure("talks", "issues_overlap", "Issues on which the two sides' standing terms overlap",
-                f"{int((compared['gap'] == 0).sum())} of {len(compared)}", float((compared["gap"] == 0).sum()),
-                cutoff, used, "chapter-talks"),
-        _figure("talks", "issues_blocked", "Issues with no zone of agreement (firm terms apart)",
-                f"{int((compared['status'] == pos.BLOCKED).sum())} of {len(compared)}",
-                float((compared["status"] == pos.BLOCKED).sum()), cutoff, used, "chapter-talks"),
+        _figure(
+            "talks",
+            "last_round",
+            "Last round held",
+            f"{precise_date(r['date'], r['date_precision'])}, {r['city']}",
+            None,
+            r["date"],
+            last,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "talks",
+            "mou_signed",
+            "Memorandum of understanding signed",
+            long_date(mou.date),
+            None,
+            mou.date,
+            mou_row,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "talks",
+            "mou_deadline",
+            "Sixty days from the signing (computed)",
+            long_date(deadline),
+            None,
+            deadline,
+            mou_row,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "talks",
+            "issues_overlap",
+            "Issues on which the two sides' standing terms overlap",
+            f"{int((compared['gap'] == 0).sum())} of {len(compared)}",
+            float((compared["gap"] == 0).sum()),
+            cutoff,
+            used,
+            "chapter-talks",
+        ),
+        _figure(
+            "talks",
+            "issues_blocked",
+            "Issues with no zone of agreement (firm terms apart)",
+            f"{int((compared['status'] == pos.BLOCKED).sum())} of {len(compared)}",
+            float((compared["status"] == pos.BLOCKED).sum()),
+            cutoff,
+            used,
+            "chapter-talks",
+        ),
     ]
     return figures, gaps
 
@@ -169,13 +248,39 @@ def ceasefire(root=None) -> list[Figure]:
     military = military.sort_values(["date", "id"]).iloc[[-1]]
     days = story.days_between(c.date, cutoff)
     return [
-        _figure("ceasefire", "ceasefire", "Ceasefire announced", long_date(c.date), None, c.date, c_row, "chapter-aftermath"),
-        _figure("ceasefire", "ceasefire_days", "Days from the ceasefire to the data cut-off", f"{days:,}", float(days),
-                cutoff, c_row, "chapter-aftermath"),
-        _figure("ceasefire", "strait_latest", "Latest report on the strait",
-                strait.iloc[0]["description"], None, strait.iloc[0]["date"], strait, "chapter-aftermath"),
-        _figure("ceasefire", "military_latest", "Latest military event", military.iloc[0]["description"], None,
-                military.iloc[0]["date"], military, "chapter-aftermath"),
+        _figure(
+            "ceasefire", "ceasefire", "Ceasefire announced", long_date(c.date), None, c.date, c_row, "chapter-aftermath"
+        ),
+        _figure(
+            "ceasefire",
+            "ceasefire_days",
+            "Days from the ceasefire to the data cut-off",
+            f"{days:,}",
+            float(days),
+            cutoff,
+            c_row,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "ceasefire",
+            "strait_latest",
+            "Latest report on the strait",
+            strait.iloc[0]["description"],
+            None,
+            strait.iloc[0]["date"],
+            strait,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "ceasefire",
+            "military_latest",
+            "Latest military event",
+            military.iloc[0]["description"],
+            None,
+            military.iloc[0]["date"],
+            military,
+            "chapter-aftermath",
+        ),
     ]
 
 
@@ -190,20 +295,49 @@ def economy(root=None) -> list[Figure]:
     rate = f"{int(r['low']):,}" + (f" to {int(r['high']):,}" if pd.notna(r["high"]) else "")
     span = f"{low:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
     return [
-        _figure("economy", "brent", f"Brent crude, {b['measure']}", f"{b['value']:.2f} dollars a barrel",
-                float(b["value"]), b["date"], brent, "chapter-aftermath"),
-        _figure("economy", "rial", "The rial's open-market rate", f"{rate} rials to the dollar", float(r["low"]),
-                r["date"], rial, "chapter-sanctions"),
-        _figure("economy", "oil_exports", "Iran's crude exports, latest estimates",
-                f"{span} million barrels a day", high, latest["end"].max(), latest, "chapter-sanctions"),
+        _figure(
+            "economy",
+            "brent",
+            f"Brent crude, {b['measure']}",
+            f"{b['value']:.2f} dollars a barrel",
+            float(b["value"]),
+            b["date"],
+            brent,
+            "chapter-aftermath",
+        ),
+        _figure(
+            "economy",
+            "rial",
+            "The rial's open-market rate",
+            f"{rate} rials to the dollar",
+            float(r["low"]),
+            r["date"],
+            rial,
+            "chapter-sanctions",
+        ),
+        _figure(
+            "economy",
+            "oil_exports",
+            "Iran's crude exports, latest estimates",
+            f"{span} million barrels a day",
+            high,
+            latest["end"].max(),
+            latest,
+            "chapter-sanctions",
+        ),
     ]
 
 
 def figures(root=None, tracks=None) -> pd.DataFrame:
     """The figures of the state-of-play page, track by track (columns :data:`COLUMNS`): every track,
     or those named in ``tracks`` (so that a page showing some tracks reads only their datasets)."""
-    build = {"nuclear": nuclear, "sanctions": sanctions_layers, "talks": lambda r: talks(r)[0],
-             "ceasefire": ceasefire, "economy": economy}
+    build = {
+        "nuclear": nuclear,
+        "sanctions": sanctions_layers,
+        "talks": lambda r: talks(r)[0],
+        "ceasefire": ceasefire,
+        "economy": economy,
+    }
     rows = [f for track in (tracks or TRACKS) for f in build[track](root)]
     return pd.DataFrame([f.__dict__ for f in rows], columns=COLUMNS)
 
@@ -215,5 +349,7 @@ def memorandum(root=None) -> pd.DataFrame:
     scale = pos.scales(_data.load("term_scales", root))
     rows = positions[positions["kind"].astype(str) == "agreement"].copy()
     rows["label"] = rows["issue"].astype(str).map(dict(zip(issues["id"], issues["label"])))
-    rows["terms"] = [pos.term_label(scale, str(i), lo, hi) for i, lo, hi in zip(rows["issue"], rows["term_low"], rows["term_high"])]
+    rows["terms"] = [
+        pos.term_label(scale, str(i), lo, hi) for i, lo, hi in zip(rows["issue"], rows["term_low"], rows["term_high"])
+    ]
     return rows

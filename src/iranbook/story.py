@@ -40,8 +40,12 @@ def milestone_frame(keys: list[str], root=None) -> pd.DataFrame:
     unknown = [k for k in keys if k not in marks]
     if unknown:
         raise KeyError(f"no milestone {', '.join(unknown)} in data/milestones.csv")
-    return pd.DataFrame([{"date": marks[k].date, "label": marks[k].label, "what": marks[k].description,
-                          "sources": marks[k].sources} for k in keys])
+    return pd.DataFrame(
+        [
+            {"date": marks[k].date, "label": marks[k].label, "what": marks[k].description, "sources": marks[k].sources}
+            for k in keys
+        ]
+    )
 
 
 def days_between(start, end) -> int:

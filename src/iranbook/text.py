@@ -60,8 +60,14 @@ def md_escape(value) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
 
 
-def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | frozenset = frozenset(),
-             long: bool = False, widths: list[int] | None = None, caption: str | None = None) -> str:
+def md_table(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    markup: set[str] | frozenset = frozenset(),
+    long: bool = False,
+    widths: list[int] | None = None,
+    caption: str | None = None,
+) -> str:
     """A MyST pipe table of ``frame``: ``columns`` maps column names to headers.
 
     Cells are escaped with :func:`md_escape`, except in the columns named in ``markup``,
@@ -72,6 +78,7 @@ def md_table(frame: pd.DataFrame, columns: dict[str, str], markup: set[str] | fr
     ``caption`` (MyST) numbers the table and names it in both editions (in print, a long table
     that breaks is otherwise only "continued from previous page").
     """
+
     def cell(col, value):
         if col in markup:
             return " ".join(str(value).split()).replace("|", "\\|")
@@ -102,6 +109,7 @@ def md_list(frame: pd.DataFrame, title: str, fields: dict[str, str], markup: set
     that has a value, as ``*Label:* value.`` (an empty label shows the value alone). Values are
     escaped with :func:`md_escape` except in the ``markup`` columns; dates are long dates.
     """
+
     def text(col, value):
         if col in markup:
             return " ".join(str(value).split())
