@@ -1,0 +1,42 @@
+"""iranbook.figures: one function per chart, called by the chapter that shows it, under the chart's name."""
+
+import inspect
+import json
+import re
+from pathlib import Path
+
+from iranbook import figures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _calls() -> dict[str, tuple[str, str]]:
+    """function name -> (notebook, chart name) of every ``show(figures.f(...), name="...")`` in the chapters."""
+    found = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            for fn, name in re.findall(r"show\(\s*figures\.(\w+)\(.*?\),\s*name=\"([a-z0-9-]+)\"", text, re.S):
+                assert fn not in found, f"figures.{fn} is shown twice"
+                found[fn] = (path.name, name)
+    return found
+
+
+def test_every_chart_function_is_shown_once_under_its_own_name():
+    functions = {n for n, f in inspect.getmembers(figures, inspect.isfunction) if f.__module__ == figures.__name__}
+    calls = _calls()
+    assert functions and set(calls) == functions
+    for fn, (notebook, name) in calls.items():
+        assert name.replace("-", "_") == fn, (notebook, fn, name)
+        assert figures.__dict__[fn].__doc__, fn
+
+
+def test_a_chart_function_takes_what_its_chapter_passes_and_returns_a_chart():
+    import iranbook
+
+    stock = iranbook.load("iaea_stockpile")
+    sixty = stock[stock["level"] == "up to 60%"].sort_values("as_of").reset_index(drop=True)
+    chart = figures.stockpile_60(sixty)
+    spec = chart.to_dict()
+    assert spec["title"] and spec["description"].startswith("Line chart of Iran's stock")
+    assert len(chart.data) == len(sixty) and "sources" in chart.data
