@@ -13,7 +13,7 @@ import pandas as pd
 from . import breakout as bo
 from . import positions as pos
 from . import sanctions as sx
-from . import talks
+from . import story, talks
 from .charts import PALETTE
 from .data import sources_of
 from .text import precise_date as when
@@ -705,5 +705,242 @@ def war_breakout_sensitivity(FEEDS, parameter_table, params, WG, SQ, capacity):
                 + ". Dashed lines mark published capacity figures of 2019 and 2020."
             ),
         )
+    )
+    return chart
+
+
+# --------------------------------------------------------------------------- aftermath
+
+
+def after_sequence(period, timeline):
+    """The chart ``after-sequence`` of the aftermath chapter (``chapters/aftermath.ipynb``), built from its inputs as the chapter passes them."""
+    keys = ["war_start", "hormuz_declared", "new_leader", "ceasefire", "blockade", "extension", "mou", "burgenstock"]
+    rules = story.milestone_frame(keys)
+    events = period[["date", "category", "description", "sources"]].assign(category=lambda f: f["category"].astype(str))
+    lanes = ["military", "diplomacy", "IAEA", "sanctions", "domestic"]
+    frame = pd.concat(
+        [events.assign(layer="event"), rules.rename(columns={"what": "description"}).assign(layer="milestone")],
+        ignore_index=True,
+    )
+    frame.attrs.update(timeline.attrs)
+    base = alt.Chart().encode(x=alt.X("date:T", title="Date (2026)", axis=alt.Axis(format="%-d %b", labelAngle=-40)))
+    dots = (
+        base.mark_circle(size=70, opacity=0.8)
+        .transform_filter(alt.datum.layer == "event")
+        .encode(
+            y=alt.Y("category:N", title=None, sort=lanes),
+            color=alt.Color(
+                "category:N", title="Kind of event", sort=lanes, scale=alt.Scale(domain=lanes, range=PALETTE[:5])
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("description:N", title="Event"),
+                alt.Tooltip("sources:N", title="Sources"),
+            ],
+        )
+    )
+    lines = (
+        base.mark_rule(color="#777777", strokeDash=[3, 3])
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(
+            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
+        )
+    )
+    labels = (
+        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(y=alt.value(0), text="label:N")
+    )
+    chart = alt.layer(lines, labels, dots, data=frame).properties(
+        title="The 2026 sequence: from the last Geneva round to the cut-off",
+        width=560,
+        height=230,
+        description=(
+            f"Strip chart of {len(events)} events from {events['date'].min():%-d %B} to {events['date'].max():%-d %B %Y} "
+            "in five lanes (military, diplomacy, IAEA, sanctions, domestic), with dashed lines at: "
+            + "; ".join(f"{r.label} ({r.date:%-d %B})" for r in rules.itertuples())
+            + "."
+        ),
+    )
+    return chart
+
+
+def after_oil(brent, economy):
+    """The chart ``after-oil`` of the aftermath chapter (``chapters/aftermath.ipynb``), built from its inputs as the chapter passes them."""
+    rules = story.milestone_frame(["war_start", "ceasefire", "blockade", "mou"])
+    prices = brent[["date", "value", "measure", "note", "sources"]].assign(measure=lambda f: f["measure"].astype(str))
+    frame = pd.concat([prices.assign(layer="price"), rules.assign(layer="milestone")], ignore_index=True)
+    frame.attrs.update(economy.attrs)
+    measures = list(dict.fromkeys(prices["measure"]))
+    base = alt.Chart().encode(x=alt.X("date:T", title="Date (2026)", axis=alt.Axis(format="%-d %b")))
+    line = base.mark_line(color="#bbbbbb").transform_filter(alt.datum.layer == "price").encode(y="value:Q")
+    points = (
+        base.mark_point(filled=True, size=90)
+        .transform_filter(alt.datum.layer == "price")
+        .encode(
+            y=alt.Y("value:Q", title="Brent crude, US dollars per barrel", scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "measure:N",
+                title="Price reported",
+                sort=measures,
+                scale=alt.Scale(domain=measures, range=PALETTE[: len(measures)]),
+            ),
+            shape=alt.Shape("measure:N", title="Price reported", sort=measures, scale=alt.Scale(domain=measures)),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("value:Q", title="Dollars", format=".2f"),
+                alt.Tooltip("measure:N", title="Price"),
+                alt.Tooltip("note:N", title="Note"),
+                alt.Tooltip("sources:N", title="Sources"),
+            ],
+        )
+    )
+    lines = (
+        base.mark_rule(color="#777777", strokeDash=[3, 3])
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(
+            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
+        )
+    )
+    labels = (
+        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(y=alt.value(0), text="label:N")
+    )
+    chart = alt.layer(lines, labels, line, points, data=frame).properties(
+        title="Brent crude through the war, the blockade and the memorandum",
+        width=560,
+        height=260,
+        description="Reported Brent prices: "
+        + "; ".join(f"{r.date:%-d %B} {r.value:.2f} dollars ({r.measure})" for r in prices.itertuples())
+        + "; with lines at: "
+        + "; ".join(f"{r.label} ({r.date:%-d %B})" for r in rules.itertuples())
+        + ".",
+    )
+    return chart
+
+
+def after_dead(iran, casualties):
+    """The chart ``after-dead`` of the aftermath chapter (``chapters/aftermath.ipynb``), built from its inputs as the chapter passes them."""
+    frame = iran[["reported_on", "counter", "killed", "note", "sources"]].assign(
+        counter=lambda f: f["counter"].astype(str)
+    )
+    frame.attrs.update(casualties.attrs)
+    counters = list(dict.fromkeys(frame["counter"]))
+    chart = (
+        alt.Chart(frame)
+        .mark_point(filled=True, size=110)
+        .encode(
+            x=alt.X("reported_on:T", title="Date published (2026)", axis=alt.Axis(format="%-d %b", tickCount="day")),
+            y=alt.Y("killed:Q", title="People killed in Iran"),
+            color=alt.Color(
+                "counter:N",
+                title="Counted by",
+                sort=counters,
+                scale=alt.Scale(domain=counters, range=PALETTE[: len(counters)]),
+            ),
+            shape=alt.Shape("counter:N", title="Counted by", sort=counters, scale=alt.Scale(domain=counters)),
+            tooltip=[
+                alt.Tooltip("counter:N", title="Counted by"),
+                alt.Tooltip("reported_on:T", title="Published", format="%-d %B %Y"),
+                alt.Tooltip("killed:Q", title="Killed", format=","),
+                alt.Tooltip("note:N", title="What it covers"),
+                alt.Tooltip("sources:N", title="Sources"),
+            ],
+        )
+        .properties(
+            title="Deaths in Iran in the 2026 war, by counter and date of publication",
+            width=520,
+            height=240,
+            description="Counts of people killed in Iran: "
+            + "; ".join(f"{r.counter} {int(r.killed):,} on {r.reported_on:%-d %B}" for r in iran.itertuples())
+            + ".",
+        )
+    )
+    return chart
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_enrichment(lv, limit, weapons):
+    """The chart ``history-enrichment`` of the history chapter (``chapters/history.ipynb``), built from its inputs as the chapter passes them."""
+    measures = ["highest level produced", "highest particles found", "JCPOA limit", "weapons-grade reference"]
+    colour = alt.Color(
+        "measure:N",
+        title=None,
+        scale=alt.Scale(domain=measures, range=[PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[7]]),
+    )
+    tip = [
+        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+        alt.Tooltip("measure:N", title="Measure"),
+        alt.Tooltip("level_pct:Q", title="% U-235"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+    base = alt.Chart().encode(
+        y=alt.Y("level_pct:Q", title="Enrichment level (% U-235)", scale=alt.Scale(domain=[0, 100])),
+        color=colour,
+        tooltip=tip,
+    )
+    steps = (
+        base.transform_filter(
+            alt.FieldOneOfPredicate(field="measure", oneOf=["highest level produced", "highest particles found"])
+        )
+        .mark_point(filled=True, size=90)
+        .encode(
+            x=alt.X("date:T", title="Date", scale=alt.Scale(domain=["2005-01-01", "2025-06-30"])),
+            shape=alt.Shape("measure:N", legend=None),
+        )
+    )
+    labels = (
+        base.transform_filter(
+            alt.FieldOneOfPredicate(field="measure", oneOf=["highest level produced", "highest particles found"])
+        )
+        .mark_text(dy=-12, fontSize=11)
+        .encode(x="date:T", text=alt.Text("level_pct:Q", format=".4~g"))
+    )
+    lines = base.transform_filter(
+        alt.FieldOneOfPredicate(field="measure", oneOf=["JCPOA limit", "weapons-grade reference"])
+    ).mark_rule(strokeDash=[6, 3])
+    chart = alt.layer(lines, steps, labels, data=lv).properties(
+        title="Enrichment: Iran's highest levels against the JCPOA cap",
+        description=(
+            "Enrichment levels by date: "
+            + "; ".join(f"{r.measure} {r.level_pct:g}% on {r.date:%-d %B %Y}" for r in lv.itertuples())
+            + f". Dashed lines: the JCPOA cap of {limit:g}% and the weapons-grade reference of about {weapons:g}%."
+        ),
+    )
+    return chart
+
+
+def history_stock_cap(totals, first, last, cap):
+    """The chart ``history-stock-cap`` of the history chapter (``chapters/history.ipynb``), built from its inputs as the chapter passes them."""
+    bars = (
+        alt.Chart()
+        .mark_bar(size=8)
+        .encode(
+            x=alt.X("as_of:T", title="Date the IAEA figure refers to", axis=alt.Axis(format="%Y", tickCount="year")),
+            y=alt.Y("kg_u:Q", title="Enriched uranium stock (kg U)"),
+            color=alt.Color(
+                "verification:N",
+                title="IAEA figure",
+                scale=alt.Scale(domain=["verified", "estimated"], range=[PALETTE[0], PALETTE[5]]),
+            ),
+            tooltip=[
+                alt.Tooltip("as_of:T", title="As of", format="%-d %B %Y"),
+                alt.Tooltip("kg_u:Q", title="kg U", format=",.1f"),
+                alt.Tooltip("times_cap:Q", title="Times the JCPOA cap", format=".1f"),
+                alt.Tooltip("verification:N", title="IAEA figure"),
+            ],
+        )
+    )
+    cap_rule = alt.Chart().mark_rule(color=PALETTE[3], strokeDash=[6, 3]).encode(y="mean(jcpoa_limit_kg_u):Q")
+    chart = alt.layer(bars, cap_rule, data=totals).properties(
+        title="Iran's total enriched uranium stock against the JCPOA cap",
+        description=(
+            f"Bar chart of Iran's total enriched uranium stock at {len(totals)} IAEA reporting dates, from "
+            f"{first['kg_u']:,.1f} kg on {first['as_of']:%-d %B %Y} to {last['kg_u']:,.1f} kg on {last['as_of']:%-d %B %Y}, "
+            f"against the JCPOA cap of {cap:g} kg shown as a dashed line."
+        ),
     )
     return chart
