@@ -72,3 +72,16 @@ def test_event_role_with_an_unknown_record_warns():
     warnings: list = []
     out = _expand("See {event}`1900-01-01-z`.", warnings)
     assert out == "See {event}`1900-01-01-z`." and "no such record" in warnings[0]
+
+
+def test_date_roles_print_a_timeline_date_in_its_precision_with_its_preposition():
+    warnings: list = []
+    out = _expand(
+        "A {event-date}`2009-09-25-a`; {event-on}`2002-08-01-a`. {event-On}`2009-09-25-a` it said. "
+        "{event-date}`1999-01-01-z`",
+        warnings,
+    )
+    assert out.startswith("A 25 September 2009; in August 2002. On 25 September 2009 it said. ")
+    assert out.endswith("{event-date}`1999-01-01-z`")  # an unknown record is left as written, with a warning
+    assert warnings == ["{event-date}`1999-01-01-z`: no such record in data/timeline.csv"]
+    assert sphinxext.event_date(pd.Timestamp("1974-01-01"), "year", "on") == "in 1974"

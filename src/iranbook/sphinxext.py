@@ -385,17 +385,41 @@ LOG = sphinx_logging.getLogger(__name__)
 _EVENT_ROLE = re.compile(r"\{event\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
 
 
+#: ``{event-date}`id```, ``{event-on}`id``` and ``{event-On}`id```: the date of a timeline record in the
+#: precision the data knows it ("25 September 2009", "August 2002"), and with the preposition that
+#: precision takes ("on 25 September 2009", "in August 2002"; capitalised to open a sentence).
+_DATE_ROLE = re.compile(r"\{event-(date|on|On)\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
+
+
+def event_date(day, precision: str, form: str) -> str:
+    """The text of a date role: ``form`` is ``date``, ``on`` or ``On``."""
+    from .text import precise_date
+
+    text = precise_date(day, precision)
+    if form == "date":
+        return text
+    word = "on" if precision == "day" else "in"
+    return f"{word.title() if form == 'On' else word} {text}"
+
+
 def expand_event_roles(app, docname, source):
-    """Replace each ``{event}`id``` of a page (notebook JSON or Markdown) before it is parsed."""
+    """Replace each ``{event}`id``` (the record's citation) and each date role (``{event-date}``,
+    ``{event-on}``, ``{event-On}``) of a page, notebook JSON or Markdown, before it is parsed. The page
+    then depends on data/timeline.csv: Sphinx reads it again when the timeline changes."""
     text = source[0]
-    if "{event}`" not in text:
+    if "{event}`" not in text and "{event-" not in text:
         return
     from . import data, sources
     from .text import cite_graded
 
-    timeline = data.load("timeline", Path(app.srcdir))
-    grades = dict(zip(timeline["id"], sources.grades(timeline, Path(app.srcdir))))
+    root = Path(app.srcdir)
+    env = getattr(app, "env", None)
+    if env is not None:
+        env.note_dependency(str(root / "data" / "timeline.csv"))
+    timeline = data.load("timeline", root)
+    grades = dict(zip(timeline["id"], sources.grades(timeline, root)))
     keys = dict(zip(timeline["id"], timeline["sources"]))
+    dates = {i: (d, p) for i, d, p in zip(timeline["id"], timeline["date"], timeline["date_precision"])}
 
     def replace(match):
         event = match.group(1)
@@ -404,7 +428,14 @@ def expand_event_roles(app, docname, source):
             return match.group(0)
         return cite_graded(keys[event], grades[event])
 
-    source[0] = _EVENT_ROLE.sub(replace, text)
+    def replace_date(match):
+        form, event = match.groups()
+        if event not in dates:
+            LOG.warning(f"{{event-{form}}}`{event}`: no such record in data/timeline.csv", location=docname)
+            return match.group(0)
+        return event_date(*dates[event], form)
+
+    source[0] = _DATE_ROLE.sub(replace_date, _EVENT_ROLE.sub(replace, text))
 
 
 def register_pybtex_plugins() -> None:
