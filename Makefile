@@ -24,8 +24,11 @@ html: $(STAMP)
 # Two workers, one test file (or notebook) each at a time: the change tests run in order in one
 # worker, a notebook's cells in one kernel; the shared builds are made once (tests/conftest.py).
 # (Three workers on the two cores took longer: 392 s against 367 s.)
+# The test run, like the build, puts src/iranbook/_buildpath first on the path of every process it
+# starts (nbval's kernels, JupyterLab, the builds): jsonschema then skips compiling an optional IRI
+# checker the book never uses (1.3 s a process). --durations lists the slowest tests.
 test: system-test $(STAMP) $(AXE) lint
-	$(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile
+	PYTHONPATH=$(CURDIR)/src/iranbook/_buildpath $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile --durations=15
 
 # The authoring checks of .pre-commit-config.yaml (ruff lint and format, nbstripout, codespell) on
 # every file; a hook that changes a file fails the run (commit what it changed).

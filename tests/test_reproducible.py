@@ -43,7 +43,7 @@ def test_two_builds_are_identical(built_book, tmp_path):
     assert texts[0] == texts[1]
 
 
-def test_the_build_subprocesses_skip_jsonschemas_slow_optional_import():
+def test_the_build_subprocesses_skip_jsonschemas_slow_optional_import(monkeypatch):
     """The kernels and Sphinx run with iranbook/_buildpath first on their path: jsonschema (imported by
     altair, nbformat and Jupyter Book) then skips compiling rfc3987_syntax's grammars, 1.3 s a process;
     everything else imports as usual."""
@@ -56,6 +56,7 @@ def test_the_build_subprocesses_skip_jsonschemas_slow_optional_import():
         "import sys, jsonschema, altair; print('rfc3987_syntax' in sys.modules, "
         "jsonschema.FormatChecker().checkers.get('iri') is None)"
     )
+    monkeypatch.delenv("PYTHONPATH", raising=False)  # `make test` sets it too; the build must set it itself
     env = build_env(ROOT)
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
