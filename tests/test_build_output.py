@@ -254,12 +254,7 @@ def test_pdf_has_every_chapter_title(built_book):
 
 
 def _pdf_pages(root: Path, first: int, last: int) -> str:
-    return subprocess.run(
-        ["pdftotext", "-f", str(first), "-l", str(last), str(root / "_build" / "pdf" / "book.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    return pdf_text(root, "-f", str(first), "-l", str(last), fold=False)
 
 
 @pytest.mark.build
@@ -458,14 +453,7 @@ def test_every_printed_table_holds_every_row_of_its_web_twin(built_book):
     """Each table the PDF prints holds all the rows of the same table in the web edition: the first cell of
     every row is in the PDF's text (read in content order, where a cell's lines stay together), and every
     table has a caption in both editions."""
-    raw = _letters(
-        subprocess.run(
-            ["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    raw = _letters(pdf_text(built_book, "-raw"))
     site = built_book / "_build" / "html"
     missing, uncaptioned, checked = [], [], 0
     for page in toc_files():
@@ -533,12 +521,7 @@ def test_every_printed_figure_stays_in_its_section(built_book):
     """A figure is printed in the section whose text places it (LaTeX's floats had moved charts into the
     next section): in the PDF, each figure's caption comes after the heading of the section the web
     edition shows it in, and before the next heading."""
-    lines = subprocess.run(
-        ["pdftotext", "-raw", str(built_book / "_build" / "pdf" / "book.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.splitlines()
+    lines = pdf_text(built_book, "-raw", fold=False).splitlines()
     site = built_book / "_build" / "html"
     titles = {
         _letters(re.sub(r"<[^>]+>", "", t).replace("#", ""))

@@ -712,6 +712,24 @@ def war_breakout_sensitivity(FEEDS, parameter_table, params, WG, SQ, capacity):
 # --------------------------------------------------------------------------- aftermath
 
 
+def _milestone_layers(base):
+    """The dashed rule and the upright label of each milestone (rows with ``layer == "milestone"``) on
+    ``base``'s time axis: the two layers the aftermath's charts share."""
+    lines = (
+        base.mark_rule(color="#777777", strokeDash=[3, 3])
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(
+            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
+        )
+    )
+    labels = (
+        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
+        .transform_filter(alt.datum.layer == "milestone")
+        .encode(y=alt.value(0), text="label:N")
+    )
+    return lines, labels
+
+
 def after_sequence(period, timeline):
     """The chart ``after-sequence`` of the aftermath chapter (``chapters/aftermath.ipynb``), built from its inputs as the chapter passes them."""
     keys = ["war_start", "hormuz_declared", "new_leader", "ceasefire", "blockade", "extension", "mou", "burgenstock"]
@@ -739,18 +757,7 @@ def after_sequence(period, timeline):
             ],
         )
     )
-    lines = (
-        base.mark_rule(color="#777777", strokeDash=[3, 3])
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(
-            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
-        )
-    )
-    labels = (
-        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(y=alt.value(0), text="label:N")
-    )
+    lines, labels = _milestone_layers(base)
     chart = alt.layer(lines, labels, dots, data=frame).properties(
         title="The 2026 sequence: from the last Geneva round to the cut-off",
         width=560,
@@ -795,18 +802,7 @@ def after_oil(brent, economy):
             ],
         )
     )
-    lines = (
-        base.mark_rule(color="#777777", strokeDash=[3, 3])
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(
-            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
-        )
-    )
-    labels = (
-        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(y=alt.value(0), text="label:N")
-    )
+    lines, labels = _milestone_layers(base)
     chart = alt.layer(lines, labels, line, points, data=frame).properties(
         title="Brent crude through the war, the blockade and the memorandum",
         width=560,
