@@ -181,8 +181,8 @@ BUILD_PATH = Path(__file__).resolve().parent / "_buildpath"
 
 def build_pythonpath(env: dict) -> dict:
     """``env`` with :data:`BUILD_PATH` first on its PYTHONPATH."""
-    rest = env.get("PYTHONPATH")
-    return dict(env, PYTHONPATH=os.pathsep.join([str(BUILD_PATH), *([rest] if rest else [])]))
+    rest = [p for p in (env.get("PYTHONPATH") or "").split(os.pathsep) if p and p != str(BUILD_PATH)]
+    return dict(env, PYTHONPATH=os.pathsep.join([str(BUILD_PATH), *rest]))
 
 
 class NotebookCache:

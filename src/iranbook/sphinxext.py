@@ -417,9 +417,10 @@ def expand_event_roles(app, docname, source):
     if env is not None:
         env.note_dependency(str(root / "data" / "timeline.csv"))
     timeline = data.load("timeline", root)
-    grades = dict(zip(timeline["id"], sources.grades(timeline, root)))
     keys = dict(zip(timeline["id"], timeline["sources"]))
     dates = {i: (d, p) for i, d, p in zip(timeline["id"], timeline["date"], timeline["date_precision"])}
+    # the grades (every row's sources against the registry) only where a citation role needs them
+    grades = dict(zip(timeline["id"], sources.grades(timeline, root))) if "{event}`" in text else {}
 
     def replace(match):
         event = match.group(1)
