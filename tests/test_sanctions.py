@@ -129,3 +129,80 @@ def test_the_books_data():
     assert (estimates["end"] >= estimates["start"]).all()
     rates = data.load("rial_rates", ROOT)
     assert (rates["high"].isna() | (rates["high"] >= rates["low"])).all()
+
+
+# --- the chapter's figures (sanctions.layer_facts and the others) on toy data and on the book's data ---
+
+
+def _layered(rows):
+    frame = pd.DataFrame(rows, columns=["id", "layer", "measure", "start", "end"])
+    frame["layer"] = pd.Categorical(
+        frame["layer"], categories=["UN Security Council", "United States", "European Union"]
+    )
+    for col in ("start", "end"):
+        frame[col] = pd.to_datetime(frame[col])
+    frame["start_precision"] = frame["end_precision"] = "day"
+    return frame
+
+
+def test_implementation_day_is_the_one_day_the_un_and_eu_measures_ended():
+    rows = [
+        ("G01", "UN Security Council", "Ban", "2006-12-23", "2016-01-16"),
+        ("G09", "United States", "ISA", "1996-08-05", "2016-01-16"),
+        ("G23", "European Union", "Bans", "2010-07-26", "2016-01-16"),
+    ]
+    assert sx.implementation_day(_layered(rows)) == pd.Timestamp("2016-01-16")
+    rows[2] = ("G23", "European Union", "Bans", "2010-07-26", "2016-01-17")
+    with pytest.raises(ValueError, match="2 different days"):
+        sx.implementation_day(_layered(rows))
+
+
+def test_in_force_text_names_the_cutoff_for_an_open_measure():
+    row = _layered([("G02", "UN Security Council", "Ban", "2025-09-28", None)]).iloc[0]
+    assert sx.in_force_text(row) == "28 September 2025 to the cut-off"
+
+
+def test_targets_text_reads_the_counts_as_published():
+    row = pd.Series(
+        {
+            "entities": 6,
+            "individuals": 1,
+            "persons": None,
+            "vessels": None,
+            "total_stated": 115,
+            "total_qualifier": "more than",
+        }
+    )
+    assert sx.targets_text(row) == "6 entities; 1 individual; more than 115 in all"
+    empty = pd.Series({c: None for c in [*sx.COMPONENTS, "total_stated", "total_qualifier"]})
+    assert sx.targets_text(empty) == "not given"
+
+
+def test_period_text_by_kind_of_period():
+    start, end = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-05-31")
+    assert sx.period_text(start, end, "month") == "January 2024"
+    assert sx.period_text(start, end, "several months") == "1 January 2024 to 31 May 2024"
+    assert sx.period_text(start, end, "calendar year", "short") == "2024"
+    assert sx.period_text(start, end, "several months", "short") == "1 Jan 2024 to 31 May 2024"
+
+
+def test_the_chapters_figures_from_the_books_data():
+    regimes = data.load("sanctions_regimes", ROOT)
+    facts = sx.layer_facts(regimes, data.cutoff(ROOT), "2006-01-01")
+    assert facts["n_measures"] == len(regimes) == facts["n_un"] + facts["n_us"] + facts["n_eu"]
+    assert facts["day_before_impl"] == pd.Timestamp("2016-01-15")
+    assert facts["n_at_cutoff"] <= facts["n_measures"]
+    assert facts["n_early"] == int((regimes["start"] < pd.Timestamp("2006-01-01")).sum())
+    events = sx.effect_events(regimes)
+    assert events["start"].is_monotonic_increasing
+    assert "Implementation Day: relief" in set(events["what"])
+    assert set(events["what"]) - {"Implementation Day: relief"} == set(regimes["chart_label"].dropna())
+    designations = data.load("designations", ROOT)
+    d = sx.designation_facts(designations, facts["nspm2_day"])
+    assert d["n_actions"] == len(designations) == d["n_baseline"] + d["n_since"]
+    assert d["n_oil"] + d["n_banking"] == d["n_since"]
+    exports = data.load("oil_exports", ROOT)
+    x = sx.export_facts(exports, "2026-02-28")
+    assert x["n_same"] == len(sx.same_period(exports)) and x["widest_spread"] > 0
+    rial = sx.rial_facts(data.load("rial_rates", ROOT), regimes)
+    assert 0 < rial["rial_lost"] < 1

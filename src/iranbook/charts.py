@@ -483,3 +483,89 @@ def terms_over_time(
             )
         )
     return alt.vconcat(*panels, data=frame, spacing=14).properties(title=title, description=description)
+
+
+# --------------------------------------------------------------------------- builders
+# The shapes the book repeats. Each takes frames and a few words and returns Altair layers or a
+# frame in the house style; :func:`show` then adds the sourcing tooltip, the text alternative's
+# check, the data-table view and the CSV.
+
+#: How an event is marked on a time axis: a dashed rule and an upright label. ``sanctions`` is the
+#: style of the sanctions chapter's effect charts, ``milestone`` that of the 2026 charts.
+EVENT_STYLES = {
+    "sanctions": {
+        "rule": {"color": "#888888", "strokeDash": [4, 3]},
+        "text": {
+            "angle": 270,
+            "align": "right",
+            "baseline": "bottom",
+            "dx": -4,
+            "dy": -2,
+            "fontSize": 9,
+            "color": "#555555",
+        },
+    },
+    "milestone": {
+        "rule": {"color": "#777777", "strokeDash": [3, 3]},
+        "text": {"angle": 270, "align": "left", "dx": 4, "dy": -4, "fontSize": 10, "color": "#333333"},
+    },
+}
+
+
+def event_layers(base: alt.Chart, where, label: str, title: str, date: str, style: str = "milestone"):
+    """The (rules, labels) layers that mark events on ``base``'s time axis: the rows ``where`` selects
+    (a Vega predicate such as ``alt.datum.layer == "milestone"``), at the field ``date`` already encoded
+    on ``base``'s x axis, labelled by the field ``label``; the rule's tooltip names the event (``title``)
+    and its date. ``style`` is a key of :data:`EVENT_STYLES`."""
+    look = EVENT_STYLES[style]
+    rules = (
+        base.mark_rule(**look["rule"])
+        .transform_filter(where)
+        .encode(
+            tooltip=[alt.Tooltip(f"{label}:N", title=title), alt.Tooltip(f"{date}:T", title="Date", format="%-d %B %Y")]
+        )
+    )
+    labels = base.mark_text(**look["text"]).transform_filter(where).encode(y=alt.value(0), text=f"{label}:N")
+    return rules, labels
+
+
+def with_events(values: pd.DataFrame, events: pd.DataFrame, kind: str = "event") -> pd.DataFrame:
+    """One frame for a series chart: the ``values`` and the ``events`` (``start``, ``what``,
+    ``sources``) as rows whose ``kind`` is ``kind``, each a moment (``from`` = ``until``)."""
+    marks = pd.DataFrame(
+        {
+            "kind": kind,
+            "from": events["start"],
+            "until": events["start"],
+            "what": events["what"],
+            "sources": events["sources"],
+        }
+    )
+    return pd.concat([values, marks], ignore_index=True)
+
+
+def events_text(events: pd.DataFrame) -> str:
+    """The events a chart marks, for its text description: 'EU oil embargo (1 July 2012); …'."""
+    return "; ".join(f"{w} ({s:%-d %B %Y})" for w, s in zip(events["what"], events["start"]))
+
+
+def ranges_by_source(base: alt.Chart, where, y: alt.Y, colour: alt.Color, tooltip: list):
+    """Estimates drawn over the period each covers, by source: a thick rule from ``from`` to ``until``
+    at the low value, a thin rule from ``low`` to ``high`` at the period's middle (``mid``) and a dot at
+    the high value, coloured by ``colour``; the rows ``where`` selects. Returns the three layers."""
+    periods = (
+        base.mark_rule(strokeWidth=3).transform_filter(where).encode(x2="until:T", y=y, color=colour, tooltip=tooltip)
+    )
+    spans = (
+        alt.Chart()
+        .mark_rule(strokeWidth=1.5)
+        .transform_filter(where)
+        .encode(x="mid:T", y="low:Q", y2="high:Q", color=colour, tooltip=tooltip)
+    )
+    dots = (
+        alt.Chart()
+        .mark_point(filled=True, size=40)
+        .transform_filter(where)
+        .encode(x="mid:T", y="high:Q", color=colour, tooltip=tooltip)
+    )
+    return periods, spans, dots

@@ -56,3 +56,14 @@ def table(frame: pd.DataFrame, caption: str) -> str:
         columns = {"article": "Article", **columns}
         widths = [11, 28, 13, 30, 18]
     return md_table(frame, columns, markup={"evidence"}, long=True, widths=widths, caption=caption)
+
+
+def chapter_facts(
+    claims: pd.DataFrame, chapter: str, caption: str, table_key: str, prefix: str, count_key: str
+) -> dict:
+    """What a chapter glues about its claims: the table (under ``table_key``), the number of claims
+    (``count_key``) and the number with each verdict (``prefix`` + verdict)."""
+    mine = for_chapter(claims, chapter)
+    return {table_key: table(mine, caption), count_key: len(mine)} | {
+        prefix + verdict: n for verdict, n in verdicts(mine).items()
+    }

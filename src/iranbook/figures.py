@@ -14,7 +14,7 @@ from . import breakout as bo
 from . import positions as pos
 from . import sanctions as sx
 from . import story, talks
-from .charts import PALETTE
+from .charts import PALETTE, event_layers, events_text, ranges_by_source, with_events
 from .data import sources_of
 from .text import precise_date as when
 
@@ -202,7 +202,7 @@ def sanctions_designations(d, designations):
     return chart
 
 
-def sanctions_rial(rial, series_frame, CUTOFF, events):
+def sanctions_rial(rial, events, CUTOFF):
     """The chart ``sanctions-rial`` of the sanctions chapter (``chapters/sanctions.ipynb``), built from its inputs as the chapter passes them."""
     vals = pd.DataFrame(
         {
@@ -218,7 +218,7 @@ def sanctions_rial(rial, series_frame, CUTOFF, events):
             "sources": rial["sources"],
         }
     )
-    frame = series_frame(vals)
+    frame = with_events(vals, events)
     frame.attrs.update(rial.attrs)
     base = alt.Chart().encode(
         x=alt.X(
@@ -243,16 +243,7 @@ def sanctions_rial(rial, series_frame, CUTOFF, events):
         scale=alt.Scale(type="log"),
         axis=alt.Axis(format="~s"),
     )
-    rules = (
-        base.mark_rule(color="#888888", strokeDash=[4, 3])
-        .transform_filter(alt.datum.kind == "event")
-        .encode(tooltip=[alt.Tooltip("what:N", title="Event"), alt.Tooltip("from:T", title="Date", format="%-d %B %Y")])
-    )
-    labels = (
-        base.mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=9, color="#555555")
-        .transform_filter(alt.datum.kind == "event")
-        .encode(y=alt.value(0), text="what:N")
-    )
+    rules, labels = event_layers(base, alt.datum.kind == "event", "what", "Event", "from", style="sanctions")
     line = base.mark_line(color=PALETTE[0], strokeWidth=1, opacity=0.5).transform_filter(is_rate).encode(y=y)
     ranges = (
         base.mark_rule(color=PALETTE[3], strokeWidth=2).transform_filter(is_rate).encode(y=y, y2="high:Q", tooltip=tips)
@@ -268,12 +259,79 @@ def sanctions_rial(rial, series_frame, CUTOFF, events):
                 f"{w}: {int(lo):,}" + (f" to {int(h):,}" if h != lo else "")
                 for w, lo, h in zip(vals["when"], vals["low"], vals["high"])
             )
-            + ". Events marked: "
-            + "; ".join(f"{w} ({s:%-d %B %Y})" for w, s in zip(events["what"], events["start"]))
-            + "."
+            + f". Events marked: {events_text(events)}."
         ),
     )
     return chart
+
+
+def sanctions_oil_exports(exports, events, CUTOFF):
+    """The chart ``sanctions-oil-exports`` of the sanctions chapter: every estimate of Iran's oil exports
+    over the period it covers, coloured by the kind of estimator, with the sanctions ``events``."""
+    vals = pd.DataFrame(
+        {
+            "kind": "estimate",
+            "from": exports["start"],
+            "until": exports["end"],
+            "mid": exports["start"] + (exports["end"] - exports["start"]) / 2,
+            "low": exports["low"],
+            "high": exports["high"].fillna(exports["low"]),
+            "estimator": exports["estimator"].astype(str),
+            "estimator_type": exports["estimator_type"].astype(str),
+            "period": exports["period"].astype(str),
+            "measure": exports["measure"].astype(str),
+            "qualifier": exports["qualifier"].astype(str),
+            "what": "",
+            "sources": exports["sources"],
+        }
+    )
+    frame = with_events(vals, events)
+    frame.attrs.update(exports.attrs)
+    kinds = list(exports["estimator_type"].cat.categories)
+    base = alt.Chart().encode(
+        x=alt.X(
+            "from:T",
+            title="Period",
+            axis=alt.Axis(format="%Y"),
+            scale=alt.Scale(domain=["2011-01-01", CUTOFF.isoformat()]),
+        )
+    )
+    colour = alt.Color(
+        "estimator_type:N",
+        title="Estimator",
+        sort=kinds,
+        legend=alt.Legend(orient="bottom", columns=3),
+        scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]),
+    )
+    tips = [
+        alt.Tooltip("estimator:N", title="Estimator"),
+        alt.Tooltip("from:T", title="From", format="%-d %b %Y"),
+        alt.Tooltip("until:T", title="To", format="%-d %b %Y"),
+        alt.Tooltip("low:Q", title="Million b/d (low)"),
+        alt.Tooltip("high:Q", title="Million b/d (high)"),
+        alt.Tooltip("qualifier:N", title="Qualifier"),
+        alt.Tooltip("measure:N", title="Counts"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    rules, labels = event_layers(base, alt.datum.kind == "event", "what", "Event", "from", style="sanctions")
+    y = alt.Y("low:Q", title="Exports, million barrels a day")
+    estimates = ranges_by_source(base, alt.datum.kind == "estimate", y, colour, tips)
+    listed = "; ".join(
+        f"{r.estimator} {r.start:%b %Y}"
+        + (f" to {r.end:%b %Y}" if r.period != "month" else "")
+        + f": {r.low:g}"
+        + (f" to {r.high:g}" if pd.notna(r.high) else "")
+        for r in exports.sort_values("start").itertuples()
+    )
+    return alt.layer(rules, labels, *estimates, data=frame).properties(
+        title="Iran's oil exports: estimates by estimator, with sanctions events",
+        width=500,
+        height=300,
+        description=(
+            f"{len(exports)} estimates in million barrels a day, each drawn over the period it covers: {listed}"
+            f". Events marked: {events_text(events)}."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- stockpile
@@ -715,19 +773,7 @@ def war_breakout_sensitivity(FEEDS, parameter_table, params, WG, SQ, capacity):
 def _milestone_layers(base):
     """The dashed rule and the upright label of each milestone (rows with ``layer == "milestone"``) on
     ``base``'s time axis: the two layers the aftermath's charts share."""
-    lines = (
-        base.mark_rule(color="#777777", strokeDash=[3, 3])
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(
-            tooltip=[alt.Tooltip("label:N", title="Milestone"), alt.Tooltip("date:T", title="Date", format="%-d %B %Y")]
-        )
-    )
-    labels = (
-        base.mark_text(angle=270, align="left", dx=4, dy=-4, fontSize=10, color="#333333")
-        .transform_filter(alt.datum.layer == "milestone")
-        .encode(y=alt.value(0), text="label:N")
-    )
-    return lines, labels
+    return event_layers(base, alt.datum.layer == "milestone", "label", "Milestone", "date")
 
 
 def after_sequence(period, timeline):

@@ -204,3 +204,13 @@ def glue_md(name: str, text: str) -> None:
     from myst_nb import glue as _glue
 
     _glue(name, Markdown(text), display=False)
+
+
+def glue_all(values: dict) -> None:
+    """Glue every value of ``values`` under its key: text values with :func:`glue`, and Markdown
+    (a key naming a table or a list, with a hyphen: ``"regimes-table"``) with :func:`glue_md`."""
+    for name, value in values.items():
+        if "-" in name:
+            glue_md(name, value)
+        else:
+            glue(name, value)
