@@ -113,3 +113,8 @@ def parameters(frame) -> dict[str, float]:
     for row in frame.itertuples():
         out[row.id] = float(row.value) / 100 if row.unit == "%" else float(row.value)
     return out
+
+
+def assay_of(level: str) -> float:
+    """The nominal assay of a stock level of the ``iaea_stockpile`` table: 'up to 60%' is 0.6."""
+    return float(level.replace("up to", "").replace("%", "").strip()) / 100

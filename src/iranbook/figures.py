@@ -986,3 +986,17 @@ def history_stock_cap(totals, first, last, cap):
         ),
     )
     return chart
+
+
+def war_breakout_explorer(params, parameter_table, capacity, stock):
+    """The chart ``war-breakout-explorer`` of the war chapter: the breakout explorer at the chapter's
+    starting values, citing the model's parameters, the last 60% stock and the newest capacity."""
+    from . import explorer, war
+
+    x = war.explorer_inputs(params, capacity, stock)
+    newest = capacity.sort_values("as_of").iloc[-1]
+    keys = set(sources_of(parameter_table)) | set(str(war.last_sixty(stock)["sources"]).split(";"))
+    keys |= set(str(newest["sources"]).split(";"))
+    return explorer.chart(
+        x["stock_kg"], x["swu_per_year"], x["tails_pct"], x["sq_kg"], x["feed"], x["product"], ";".join(sorted(keys))
+    )
