@@ -1000,3 +1000,41 @@ def war_breakout_explorer(params, parameter_table, capacity, stock):
     return explorer.chart(
         x["stock_kg"], x["swu_per_year"], x["tails_pct"], x["sq_kg"], x["feed"], x["product"], ";".join(sorted(keys))
     )
+
+
+def talks_terms(positions, rounds, issues, scale):
+    """The chart ``talks-terms`` of the talks chapter: the terms the US and Iran stated on each issue
+    both stated terms on, over time, with the rounds held as dotted lines."""
+    from .charts import terms_over_time
+
+    label = dict(zip(issues["id"], issues["label"]))
+    coded = talks.terms_frame(positions, scale, label)
+    both = talks.both_sides(coded, list(issues["id"]))
+    shown = coded[coded["actor"].isin(["US", "Iran"]) & coded["issue"].isin(both)].drop(columns=["proposal", "id"])
+    shown.attrs.update(positions.attrs)
+    held = rounds[rounds["status"] == "held"]
+    marks = pd.DataFrame(
+        {"date": held["date"], "label": [talks.round_label(r) for _, r in held.iterrows()], "sources": held["sources"]}
+    )
+    latest = "; ".join(
+        f"{label[i]}: "
+        + ", ".join(
+            f"{a} {g.iloc[-1]['terms']} ({g.iloc[-1]['when']})"
+            for a, g in shown[shown["issue"] == i].groupby("actor", sort=False)
+        )
+        for i in both
+    )
+    return terms_over_time(
+        shown,
+        scale,
+        [(i, label[i]) for i in both],
+        ["US", "Iran"],
+        rules=marks,
+        title="The terms each side stated, issue by issue, April 2025 to the data cut-off",
+        description=(
+            f"{len(both)} panels, one per issue, each with its scale of terms from Iran's position (bottom) to the furthest "
+            f"US demand (top); bars show the range of terms each of {len(shown)} US or Iranian statements or proposals "
+            f"left open, at the date it was made; dotted lines mark the rounds. Latest terms: {latest}"
+            ". The table view and the CSV list every position."
+        ),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import positions as pos
-from .text import cited, precise_date
+from .text import cite, cited, precise_date
 
 
 def round_label(row) -> str:
@@ -199,3 +199,241 @@ def gap_at(table: pd.DataFrame, round_id: str, issue: str) -> int | None:
     """The gap on ``issue`` at the round ``round_id`` of a :func:`iranbook.positions.by_round` table."""
     hit = table.loc[(table["round"] == round_id) & (table["issue"] == issue), "gap"]
     return None if hit.empty or pd.isna(hit.iloc[0]) else int(hit.iloc[0])
+
+
+# --- The Oman-channel chapter's figures, by glue key. ---
+
+
+def _and(names: list[str]) -> str:
+    """'a, b and c' (one name alone as it is)."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def before(rounds: pd.DataFrame, war_start) -> pd.DataFrame:
+    """The rounds before the 2026 war, in date order."""
+    return rounds[rounds["date"] < pd.Timestamp(war_start)].sort_values("date").reset_index(drop=True)
+
+
+def round_facts(rounds: pd.DataFrame, war_start) -> dict:
+    """The rounds before the war: how many, held and cancelled, mediated by Oman and where, by year,
+    in mixed format; with the rounds table."""
+    from .text import md_table
+
+    b = before(rounds, war_start)
+    oman = b[b["mediator"].str.split(";").map(lambda m: "Oman" in m)]
+    columns = {
+        "when": "Round",
+        "how": "Mediator and format",
+        "heads": "Heads of delegation",
+        "result": "Outcome as stated",
+        "cited": "Sources",
+    }
+    return {
+        "first_round": b["date"].iloc[0],
+        "n_rounds": len(b),
+        "n_held": int((b["status"] == "held").sum()),
+        "n_cancelled": int((b["status"] == "cancelled").sum()),
+        "n_oman": len(oman),
+        "oman_cities": _and(list(dict.fromkeys(oman["city"]))),
+        "n_2025": int((b["date"].dt.year == 2025).sum()),
+        "n_2026": int((b["date"].dt.year == 2026).sum()),
+        "cancelled_date": b.loc[b["status"] == "cancelled", "date"].iloc[0],
+        "n_mixed": int((b["format"] == "mixed").sum()),
+        "war_2026": pd.Timestamp(war_start),
+        "rounds-table": md_table(
+            rounds_table(b),
+            columns,
+            markup={"cited"},
+            long=True,
+            widths=[14, 14, 20, 30, 22],
+            caption="The rounds of talks before the 2026 war",
+        ),
+    }
+
+
+def coding_facts(issues: pd.DataFrame, positions: pd.DataFrame, scale: dict[str, list[str]]) -> dict:
+    """The coding of the talks: the scale of each issue (a table), and how many positions, actors,
+    coded terms and tabled texts the data holds."""
+    from .text import md_table
+
+    labels = dict(zip(issues["id"], issues["label"]))
+    rows = pd.DataFrame(
+        {
+            "issue": [labels[i] for i in issues["id"]],
+            "question": issues["question"],
+            "terms": [" · ".join(f"{n} {t}" for n, t in enumerate(scale[i])) for i in issues["id"]],
+        }
+    )
+    return {
+        "scales-table": md_table(
+            rows,
+            {"issue": "Issue", "question": "Question", "terms": "Terms, from step 0"},
+            long=True,
+            widths=[16, 34, 50],
+            caption="The scale of terms of each issue",
+        ),
+        "n_issues": len(issues),
+        "n_positions": len(positions),
+        "n_actors": positions["actor"].nunique(),
+        "n_coded": len(terms_frame(positions, scale, labels)),
+        "n_tabled": int((positions["kind"].astype(str) != "statement").sum()),
+    }
+
+
+def both_sides(coded: pd.DataFrame, issues: list[str], a: str = "US", b: str = "Iran") -> list[str]:
+    """The issues on which both sides stated terms."""
+    return [i for i in issues if {a, b} <= set(coded.loc[coded["issue"] == i, "actor"])]
+
+
+#: The proposals whose dates the prose names, by glue key (ids of ``proposals``).
+NAMED_PROPOSALS = {"us_written": "M03", "iran_draft": "M08"}
+
+
+def others_frame(positions: pd.DataFrame, scale: dict[str, list[str]], labels: dict[str, str]) -> pd.DataFrame:
+    """The positions of actors other than the US and Iran, in date order, with their terms in words."""
+    others = positions[~positions["actor"].isin(["US", "Iran"])].sort_values(["stated_on", "id"]).copy()
+    others["when"] = [precise_date(d, p) for d, p in zip(others["stated_on"], others["stated_on_precision"])]
+    others["issue_label"] = others["issue"].astype(str).map(labels)
+    others["terms"] = [
+        pos.term_label(scale, str(i), lo, hi)
+        for i, lo, hi in zip(others["issue"], others["term_low"], others["term_high"])
+    ]
+    others["cited"] = [cite(k) for k in others["sources"]]
+    return others
+
+
+def moves_facts(positions: pd.DataFrame, proposals: pd.DataFrame, issues: pd.DataFrame, scale) -> dict:
+    """How the terms moved: the issues both sides stated terms on, each side's changes of terms on
+    enrichment and the 60% stock (tables) and how many moved toward the other side, and the other
+    actors' positions (a table)."""
+    from .text import md_table
+
+    labels = dict(zip(issues["id"], issues["label"]))
+    coded = terms_frame(positions, scale, labels)
+    moves = moves_table(positions, scale, labels, ["enrichment", "stock_60"])
+    others = others_frame(positions, scale, labels)
+    dated = proposals.set_index("id")["date"]
+    out = {
+        "n_both": len(both_sides(coded, list(issues["id"]))),
+        "n_us_moves": int((moves["side"] == "US").sum()),
+        "n_iran_moves": int((moves["side"] == "Iran").sum()),
+        "n_toward": int(moves["direction"].str.startswith("toward").sum()),
+        "n_others": len(others),
+        "n_other_actors": others["actor"].nunique(),
+        "others-table": md_table(
+            others,
+            {"actor": "Actor", "when": "Date", "issue_label": "Issue", "terms": "Terms", "words": "Words"}
+            | {"cited": "Sources"},
+            markup={"cited"},
+            long=True,
+            widths=[8, 10, 11, 17, 36, 18],
+            caption="The positions of the other actors, coded on the same scales",
+        ),
+    } | {key: dated[row_id] for key, row_id in NAMED_PROPOSALS.items()}
+    columns = {"when": "Date", "side": "Side", "terms": "New terms", "speaker": "Said by", "direction": "Moved"}
+    for key, issue in [("moves-enrichment", "enrichment"), ("moves-stock", "stock_60")]:
+        out[key] = md_table(
+            moves[moves["issue"] == labels[issue]],
+            columns | {"cited": "Sources"},
+            markup={"cited"},
+            long=True,
+            widths=[12, 6, 24, 28, 10, 20],
+            caption=f"Each change of terms on {labels[issue].lower()}",
+        )
+    return out
+
+
+def gap_facts(table: pd.DataFrame, held: pd.DataFrame, summary: pd.DataFrame, war_start) -> dict:
+    """The gap on enrichment (and the 60% stock) at the rounds the prose names: the last of 2025, the
+    first Muscat round of 2026, the last before the war, Islamabad and the last (Bürgenstock); how many
+    rounds had an issue with no zone of agreement; and the issues compared, overlapping and apart at
+    the last round; with the round-by-round summary table."""
+    from .text import md_table
+
+    order = held.sort_values("date")
+    last_2025 = order[order["date"].dt.year == 2025]["id"].iloc[-1]
+    last_geneva = order[order["date"] < pd.Timestamp(war_start)]["id"].iloc[-1]
+    islamabad = order[order["city"] == "Islamabad"]["id"].iloc[0]
+    muscat_2026 = order[(order["city"] == "Muscat") & (order["date"].dt.year == 2026)]["id"].iloc[0]
+    last = order["id"].iloc[-1]
+    at_last = table[(table["round"] == last) & table["gap"].notna()]
+    shown = summary.assign(share=summary["mean_share"].map(lambda v: "" if pd.isna(v) else f"{v:.0%}"))
+    columns = {
+        "when": "Round",
+        "compared": "Issues compared",
+        "share": "Mean gap (share of scale)",
+        "blocked": "No zone of agreement",
+        "narrowed": "Narrowed",
+        "widened": "Widened",
+    }
+    return {
+        "gap_muscat": gap_at(table, muscat_2026, "enrichment"),
+        "gap_2025": gap_at(table, last_2025, "enrichment"),
+        "gap_feb": gap_at(table, last_geneva, "enrichment"),
+        "gap_feb_stock": gap_at(table, last_geneva, "stock_60"),
+        "gap_isl": gap_at(table, islamabad, "enrichment"),
+        "gap_burg": gap_at(table, last, "enrichment"),
+        "n_held_all": len(held),
+        "n_rounds_blocked": int((summary["blocked"] != "none").sum()),
+        "burgenstock": order["date"].iloc[-1],
+        "burgenstock_compared": len(at_last),
+        "burgenstock_overlap": int((at_last["gap"] == 0).sum()),
+        "burgenstock_apart": int((at_last["gap"] > 0).sum()),
+        "round-summary": md_table(
+            shown,
+            columns,
+            long=True,
+            widths=[20, 10, 12, 22, 18, 18],
+            caption="How far apart the sides were, round by round",
+        ),
+    }
+
+
+def proposal_facts(proposals: pd.DataFrame, coded: pd.DataFrame) -> dict:
+    """The proposals: how many, on enrichment and on the stock, and the table of each with its coded
+    terms and the replies coded to it."""
+    from .text import md_table
+
+    has = proposals["issues"].fillna("").astype(str)
+    shown = proposals.sort_values("date").copy()
+    shown["by"] = [
+        f"{p}, {precise_date(d, q)}"
+        for p, d, q in zip(shown["proposer"].astype(str), shown["date"], shown["date_precision"])
+    ]
+    terms = coded[coded["kind"] == "proposal"].groupby("proposal")["terms"].apply(lambda t: "; ".join(t))
+    shown["coded"] = shown["id"].map(terms).fillna("")
+    replies = coded[coded["kind"] == "response"]
+    replies = replies.assign(
+        said=replies["actor"] + ", " + replies["when"] + ": " + replies["terms"].map(pos.lower_first)
+    )
+    shown["replies"] = shown["id"].map(replies.groupby("proposal")["said"].apply(lambda t: "; ".join(t))).fillna("")
+    shown["cited"] = [cite(k) for k in shown["sources"]]
+    columns = {"by": "Proposed by", "proposal": "Proposal", "coded": "Terms coded", "response": "Reply reported"}
+    return {
+        "n_proposals": len(proposals),
+        "n_proposals_enrichment": int(has.str.contains("enrichment").sum()),
+        "n_proposals_stock": int(has.str.contains("stock_60").sum()),
+        "proposals-table": md_table(
+            shown,
+            columns | {"replies": "Replies coded", "cited": "Sources"},
+            markup={"cited"},
+            long=True,
+            widths=[10, 26, 12, 20, 12, 20],
+            caption="The proposals and the replies they got",
+        ),
+    }
+
+
+def space_sentence(positions: pd.DataFrame, issues: pd.DataFrame, scale, war_start) -> str:
+    """How the gap moved on each issue from before the war to since: 'the gap narrowed on …; widened on
+    …, and on the other N of the M issues one side or both stated no terms before the war or none since.'"""
+    labels = dict(zip(issues["id"], issues["label"]))
+    ids = list(issues["id"])
+    since = pos.before_after(positions, "US", "Iran", ids, scale, war_start)
+
+    def said(verdict):
+        return [pos.lower_first(labels[i]) for i in since.loc[since["verdict"] == verdict, "issue"]]
+
+    parts = [f"the gap {v} on {_and(said(v))}" for v in [pos.NARROWED, pos.WIDENED, pos.UNCHANGED] if said(v)]
+    rest = f"on the other {len(said(pos.UNKNOWN))} of the {len(ids)} issues one side or both stated no terms before the war or none since."
+    return ("; ".join(parts) + ", and " if parts else "") + rest
