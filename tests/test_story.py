@@ -85,3 +85,13 @@ def test_date_roles_print_a_timeline_date_in_its_precision_with_its_preposition(
     assert out.endswith("{event-date}`1999-01-01-z`")  # an unknown record is left as written, with a warning
     assert warnings == ["{event-date}`1999-01-01-z`: no such record in data/timeline.csv"]
     assert sphinxext.event_date(pd.Timestamp("1974-01-01"), "year", "on") == "in 1974"
+
+
+def test_the_days_role_counts_the_days_between_two_records():
+    warnings: list = []
+    out = _expand(
+        "It came {event-days}`2010-05-17-a 2010-06-09-a` days later; {event-days}`2010-05-17-a 1999-01-01-z`", warnings
+    )
+    assert out.startswith("It came 23 days later; ")
+    assert out.endswith("{event-days}`2010-05-17-a 1999-01-01-z`")
+    assert warnings == ["{event-days}`2010-05-17-a 1999-01-01-z`: no record 1999-01-01-z in data/timeline.csv"]

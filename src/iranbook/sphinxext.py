@@ -390,6 +390,9 @@ _EVENT_ROLE = re.compile(r"\{event\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
 #: precision takes ("on 25 September 2009", "in August 2002"; capitalised to open a sentence).
 _DATE_ROLE = re.compile(r"\{event-(date|on|On)\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
 
+#: ``{event-days}`first second```: the whole days from one timeline record's date to another's.
+_DAYS_ROLE = re.compile(r"\{event-days\}`([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z]) ([0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z])`")
+
 
 def event_date(day, precision: str, form: str) -> str:
     """The text of a date role: ``form`` is ``date``, ``on`` or ``On``."""
@@ -403,8 +406,8 @@ def event_date(day, precision: str, form: str) -> str:
 
 
 def expand_event_roles(app, docname, source):
-    """Replace each ``{event}`id``` (the record's citation) and each date role (``{event-date}``,
-    ``{event-on}``, ``{event-On}``) of a page, notebook JSON or Markdown, before it is parsed. The page
+    """Replace each ``{event}`id``` (the record's citation), each date role (``{event-date}``,
+    ``{event-on}``, ``{event-On}``) and each ``{event-days}`first second``` (days between two records) of a page, notebook JSON or Markdown, before it is parsed. The page
     then depends on data/timeline.csv: Sphinx reads it again when the timeline changes."""
     text = source[0]
     if "{event}`" not in text and "{event-" not in text:
@@ -436,7 +439,17 @@ def expand_event_roles(app, docname, source):
             return match.group(0)
         return event_date(*dates[event], form)
 
-    source[0] = _DATE_ROLE.sub(replace_date, _EVENT_ROLE.sub(replace, text))
+    def replace_days(match):
+        first, second = match.groups()
+        unknown = [e for e in (first, second) if e not in dates]
+        if unknown:
+            LOG.warning(
+                f"{{event-days}}`{first} {second}`: no record {unknown[0]} in data/timeline.csv", location=docname
+            )
+            return match.group(0)
+        return str(int((dates[second][0] - dates[first][0]).days))
+
+    source[0] = _DAYS_ROLE.sub(replace_days, _DATE_ROLE.sub(replace_date, _EVENT_ROLE.sub(replace, text)))
 
 
 def register_pybtex_plugins() -> None:
