@@ -6,9 +6,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from iranbook import data
+from iranbook import data, story
 from iranbook import history as hist
-from iranbook import story
 
 
 def _timeline(rows):

@@ -95,3 +95,23 @@ def test_the_days_role_counts_the_days_between_two_records():
     assert out.startswith("It came 23 days later; ")
     assert out.endswith("{event-days}`2010-05-17-a 1999-01-01-z`")
     assert warnings == ["{event-days}`2010-05-17-a 1999-01-01-z`: no record 1999-01-01-z in data/timeline.csv"]
+
+
+def test_the_aftermath_figures_from_the_books_data():
+    timeline = data.load("timeline", ROOT)
+    cutoff = data.cutoff(ROOT)
+    events = story.period(timeline, cutoff, ROOT)
+    facts = story.sequence_facts(events, cutoff, ROOT)
+    marks = story.milestones(ROOT)
+    assert facts["n_period"] == len(events) and events["date"].min() >= marks["geneva_last"].date
+    assert facts["war_days"] + facts["ceasefire_to_mou"] + facts["mou_to_cutoff"] == story.days_between(
+        marks["war_start"].date, cutoff
+    )
+    assert facts["quietest_month_n"] <= facts["busiest_month_n"]
+    oil = story.oil_facts(data.load("economic_indicators", ROOT), data.load("oil_exports", ROOT))
+    assert oil["brent_before"] < 100 <= oil["brent_100"] <= oil["brent_top"]
+    assert oil["feb_low"] <= oil["feb_high"]
+    dead = story.casualty_facts(data.load("casualties", ROOT))
+    assert dead["dead_min"] <= dead["dead_max"] and dead["first_count"] <= dead["last_count"]
+    talks = story.diplomacy_facts(events, ROOT)
+    assert talks["n_pakistan"] <= talks["n_diplomacy"] and talks["n_qatar"] <= talks["n_diplomacy"]

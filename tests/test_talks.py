@@ -7,11 +7,12 @@ from conftest import ROOT
 
 from iranbook import data, story, talks
 from iranbook import positions as pos
+from iranbook.text import and_list
 
 
-def test_and_joins_names_as_prose():
-    assert talks._and(["Muscat"]) == "Muscat"
-    assert talks._and(["Muscat", "Rome", "Geneva"]) == "Muscat, Rome and Geneva"
+def test_and_list_joins_names_as_prose():
+    assert and_list(["Muscat"]) == "Muscat"
+    assert and_list(["Muscat", "Rome", "Geneva"]) == "Muscat, Rome and Geneva"
 
 
 def test_round_facts_count_only_the_rounds_before_the_war():

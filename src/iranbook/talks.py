@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import positions as pos
-from .text import cite, cited, precise_date
+from .text import and_list, cite, cited, precise_date
 
 
 def round_label(row) -> str:
@@ -204,11 +204,6 @@ def gap_at(table: pd.DataFrame, round_id: str, issue: str) -> int | None:
 # --- The Oman-channel chapter's figures, by glue key. ---
 
 
-def _and(names: list[str]) -> str:
-    """'a, b and c' (one name alone as it is)."""
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-
-
 def before(rounds: pd.DataFrame, war_start) -> pd.DataFrame:
     """The rounds before the 2026 war, in date order."""
     return rounds[rounds["date"] < pd.Timestamp(war_start)].sort_values("date").reset_index(drop=True)
@@ -234,7 +229,7 @@ def round_facts(rounds: pd.DataFrame, war_start) -> dict:
         "n_held": int((b["status"] == "held").sum()),
         "n_cancelled": int((b["status"] == "cancelled").sum()),
         "n_oman": len(oman),
-        "oman_cities": _and(list(dict.fromkeys(oman["city"]))),
+        "oman_cities": and_list(list(dict.fromkeys(oman["city"]))),
         "n_2025": int((b["date"].dt.year == 2025).sum()),
         "n_2026": int((b["date"].dt.year == 2026).sum()),
         "cancelled_date": b.loc[b["status"] == "cancelled", "date"].iloc[0],
@@ -434,6 +429,6 @@ def space_sentence(positions: pd.DataFrame, issues: pd.DataFrame, scale, war_sta
     def said(verdict):
         return [pos.lower_first(labels[i]) for i in since.loc[since["verdict"] == verdict, "issue"]]
 
-    parts = [f"the gap {v} on {_and(said(v))}" for v in [pos.NARROWED, pos.WIDENED, pos.UNCHANGED] if said(v)]
+    parts = [f"the gap {v} on {and_list(said(v))}" for v in [pos.NARROWED, pos.WIDENED, pos.UNCHANGED] if said(v)]
     rest = f"on the other {len(said(pos.UNKNOWN))} of the {len(ids)} issues one side or both stated no terms before the war or none since."
     return ("; ".join(parts) + ", and " if parts else "") + rest

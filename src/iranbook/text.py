@@ -214,3 +214,8 @@ def glue_all(values: dict) -> None:
             glue_md(name, value)
         else:
             glue(name, value)
+
+
+def and_list(names: list[str]) -> str:
+    """Names as prose: 'a, b and c' (one name alone as it is)."""
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
