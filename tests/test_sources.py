@@ -276,3 +276,10 @@ def test_the_book_meets_its_overall_sourcing_target():
 def test_a_dataset_under_the_floor_needs_a_reason():
     summary = pd.DataFrame({"dataset": ["a", "b", "c"], "share": [0.5, 0.5, 0.9], "below_floor": ["", "why", ""]})
     assert sources.below_floor(summary)["dataset"].tolist() == ["a"]
+
+
+def test_rule_facts_agree_with_the_rule_summary():
+    facts = sources.rule_facts(ROOT)
+    met, applicable, share = sources.overall(sources.rule_summary(ROOT))
+    assert (facts["rule_met"], facts["rule_applicable"], facts["rule_share"]) == (met, applicable, share)
+    assert facts["n_via"] <= facts["n_entries"] and facts["rule_words"] == sources.RULE

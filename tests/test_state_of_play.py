@@ -110,3 +110,17 @@ def test_page_in_both_editions_and_linked_from_the_landing_page(built_book, figu
     ).stdout
     assert "Where things stand at the data cut-off" in pdf
     assert figures.loc["mou_deadline", "value"] in pdf
+
+
+def test_the_pages_facts_glue_every_figure_and_every_panel():
+    from iranbook import stateofplay as sp
+
+    figs = sp.figures(ROOT)
+    facts = sp.figure_facts(figs)
+    assert {f"fig_{k}" for k in figs["key"]} | {f"panel-{t}" for t in sp.TRACKS} <= set(facts)
+    assert all("-" not in k for k in facts if k.startswith(("fig_", "asof_")))  # glued as text, not Markdown
+    standing = sp.standing_facts(ROOT)
+    assert standing["mou-table"].count("{cite:p}") == standing["n_mou_terms"]
+    headline = sp.headline_facts(ROOT)
+    assert set(sp.HEADLINES) == {k.removeprefix("fig_") for k in headline if k.startswith("fig_")}
+    assert headline["n_layers"] == 3

@@ -353,3 +353,95 @@ def memorandum(root=None) -> pd.DataFrame:
         pos.term_label(scale, str(i), lo, hi) for i, lo, hi in zip(rows["issue"], rows["term_low"], rows["term_high"])
     ]
     return rows
+
+
+# --- The state-of-play page's tables, by glue key. ---
+
+
+def panel_table(figs: pd.DataFrame, track: str) -> str:
+    """The figures of one track at the cut-off, as a captioned long table."""
+    from .text import md_table
+
+    columns = {"label": "Figure", "value": "Value", "when": "As of", "grade": "Sourcing", "where": "Explained in"}
+    return md_table(
+        panel(figs, track),
+        columns | {"cited": "Sources"},
+        markup={"where", "cited"},
+        long=True,
+        widths=[20, 26, 11, 12, 12, 19],
+        caption=f"{TRACKS[track]}: the figures at the cut-off",
+    )
+
+
+def figure_facts(figs: pd.DataFrame) -> dict:
+    """Every figure's value (``fig_<key>``) and as-of date (``asof_<key>``), and each track's panel."""
+    from .text import long_date
+
+    out = {}
+    for row in figs.itertuples():
+        out[f"fig_{row.key}"] = row.value
+        out[f"asof_{row.key}"] = long_date(row.as_of)
+    return out | {f"panel-{track}": panel_table(figs, track) for track in TRACKS}
+
+
+def standing_facts(root=None) -> dict:
+    """Each side's standing terms at the cut-off (a table), and the memorandum's terms (a table and counts)."""
+    from .text import cite, md_table
+
+    _, gaps = talks(root)
+    gaps["steps"] = ["" if pd.isna(g) else str(int(g)) for g in gaps["gap"]]
+    mou = memorandum(root)
+    mou["cited"] = [cite(k) for k in mou["sources"]]
+    n_issues = mou["issue"].nunique()
+    return {
+        "talks-gaps-now": md_table(
+            gaps,
+            {"label": "Issue", "us_terms": "US terms", "iran_terms": "Iran's terms", "steps": "Steps apart"}
+            | {"status": "Status"},
+            long=True,
+            widths=[16, 28, 28, 10, 18],
+            caption="Each side's standing terms at the cut-off, issue by issue",
+        ),
+        "n_mou_terms": len(mou),
+        "n_mou_issues": f"{n_issues} issue" + ("s" if n_issues != 1 else ""),
+        "mou-table": md_table(
+            mou,
+            {
+                "actor": "Side",
+                "label": "Issue",
+                "terms": "Terms",
+                "words": "As the sources give it",
+                "cited": "Sources",
+            },
+            markup={"cited"},
+            long=True,
+            widths=[8, 14, 16, 44, 18],
+            caption="The memorandum's terms on the issues of the talks, as the sources give them",
+        ),
+    }
+
+
+#: The figures the landing page quotes.
+HEADLINES = [
+    "stock_60",
+    "days_since_stock",
+    "issues_overlap",
+    "issues_blocked",
+    "ceasefire",
+    "mou_signed",
+    "mou_deadline",
+    "last_round",
+]
+
+
+def headline_facts(root=None) -> dict:
+    """The landing page's figures (:data:`HEADLINES`), the 60% stock's as-of date, the sanctions measures
+    in force at the cut-off and in how many layers, and the date of the latest news of the strait."""
+    figs = figures(root, tracks=["nuclear", "sanctions", "talks", "ceasefire"]).set_index("key")
+    in_force = figs[figs.index.str.startswith("in_force_")]
+    return {f"fig_{key}": figs.loc[key, "value"] for key in HEADLINES} | {
+        "asof_stock_60": long_date(figs.loc["stock_60", "as_of"]),
+        "n_in_force": int(in_force["number"].sum()),
+        "n_layers": len(in_force),
+        "strait_date": long_date(figs.loc["strait_latest", "as_of"]),
+    }

@@ -251,8 +251,6 @@ def breakout_facts(params: dict, capacity: pd.DataFrame, stock: pd.DataFrame) ->
         "swu_natural": feeds["swu"].iloc[0],
         "swu_20": feeds["swu"].iloc[1],
         "swu_60": feeds["swu"].iloc[2],
-        "share_60": feeds["swu"].iloc[2] / feeds["swu"].iloc[0] * 100,
-        "share_20": feeds["swu"].iloc[1] / feeds["swu"].iloc[0] * 100,
         "ref_capacity": float(ref["swu_per_year"]),
         "ref_capacity_date": f"{ref['as_of']:%B %Y}",
         "ref_capacity_by": str(ref["estimator"]),
@@ -262,7 +260,7 @@ def breakout_facts(params: dict, capacity: pd.DataFrame, stock: pd.DataFrame) ->
             last["kg_u"], bo.assay_of(last["level"]), params["tails_from_60"], wg, sq
         ),
         "stock_kg": last["kg_u"],
-    }
+    } | work_shares(params)
 
 
 def breakout_tables(parameter_table: pd.DataFrame, params: dict, capacity: pd.DataFrame) -> dict[str, str]:
@@ -431,3 +429,10 @@ def estimates_list(implied: pd.DataFrame) -> str:
         "cited": "",
     }
     return md_list(shown, "title", fields, markup={"cited"})
+
+
+def work_shares(params: dict) -> dict:
+    """The separative work left for one significant quantity from 60% and from 20% feed, in percent of
+    the work from natural uranium."""
+    swu = per_feed(params, 1.0)["swu"]
+    return {"share_60": swu.iloc[2] / swu.iloc[0] * 100, "share_20": swu.iloc[1] / swu.iloc[0] * 100}
