@@ -135,19 +135,8 @@ def vega_bundle(stage: Path) -> None:
     write_if_changed(stage / VEGA_BUNDLE.parent / "book.css", BOOK_CSS.encode())
 
 
-#: The book's own styles (Jupyter Book loads every stylesheet under _static/).
-BOOK_CSS = """/* A chart's description is its text alternative: read by screen readers, not shown. */
-.iranbook-chart-description {
-  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
-  overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;
-}
-.iranbook-chart-data { margin: 0.5em 0; font-size: 0.85em; }
-.iranbook-chart-data summary { cursor: pointer; }
-.iranbook-chart-data table { display: block; max-height: 24em; overflow: auto; }
-/* The book has one colour scheme; the theme's light/dark switch is hidden (its icon's name
-   does not match its label, an accessibility fault axe-core reports). */
-.theme-switch-button { display: none !important; }
-"""
+#: The book's own styles, a file of the package (Jupyter Book loads every stylesheet under _static/).
+BOOK_CSS = (Path(__file__).parent / "book.css").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -498,11 +487,15 @@ def _swap(new: Path, final: Path) -> None:
 
 
 def check_book_config(root: Path) -> None:
-    """``_config.yml`` and ``_toc.yml`` parse, and every file the table of contents lists exists.
+    """``_config.yml`` and ``_toc.yml`` are read by Jupyter Book's own parsers: the configuration is
+    checked against Jupyter Book's schema, the table of contents by ``sphinx-external-toc``, and
+    every page it lists must exist.
 
-    Raises :class:`BuildError` naming the file, line and column, before anything is built.
+    Raises :class:`BuildError` naming the file (and the line and column, or the key), before anything is built.
     """
     import yaml
+    from jupyter_book.config import get_validator
+    from sphinx_external_toc.parsing import MalformedError, parse_toc_yaml
 
     for name in ("_config.yml", "_toc.yml"):
         path = root / name
@@ -517,29 +510,23 @@ def check_book_config(root: Path) -> None:
             raise BuildError(f"{name}{where}: not valid YAML ({problem}); nothing was built or published") from None
         if not isinstance(content, dict):
             raise BuildError(f"{name}: expected a mapping of settings, found {type(content).__name__}")
-        if name == "_toc.yml":
-            missing = [
-                entry
-                for entry in _toc_files(content)
-                if not any((root / f"{entry}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))
-            ]
-            if missing:
-                raise BuildError(f"_toc.yml lists files that do not exist: {', '.join(missing)}")
-
-
-def _toc_files(node) -> list[str]:
-    """Every ``file:`` and ``root:`` entry of a Jupyter Book table of contents."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("file", "root") and isinstance(value, str):
-                found.append(value)
-            else:
-                found += _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += _toc_files(item)
-    return found
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    errors = sorted(get_validator().iter_errors(config), key=lambda e: list(map(str, e.path)))
+    if errors:
+        raise BuildError(
+            "_config.yml: "
+            + "; ".join(f"{e.message} (key {'/'.join(map(str, e.path)) or 'top level'})" for e in errors)
+            + "; nothing was built or published"
+        )
+    try:
+        site_map = parse_toc_yaml(root / "_toc.yml")
+    except MalformedError as exc:
+        raise BuildError(f"_toc.yml: {exc}; nothing was built or published") from None
+    missing = [
+        doc for doc in site_map if not any((root / f"{doc}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))
+    ]
+    if missing:
+        raise BuildError(f"_toc.yml lists files that do not exist: {', '.join(missing)}")
 
 
 def build(root: Path, output: Path | None = None, pdf: bool = True) -> dict:

@@ -24,7 +24,6 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -136,7 +135,9 @@ def resource(name: str, root: Path | None = None) -> dict:
 def bib_keys(root: Path | None = None) -> set[str]:
     """The citation keys defined in references.bib."""
     root = root or book_root()
-    return set(_bib_keys_of(_read_bytes(root / BIB_FILE)))
+    from .sources import entries
+
+    return set(entries(root))
 
 
 def corroboration(
@@ -151,17 +152,6 @@ def corroboration(
     from . import sources
 
     return sources.grades(frame, root, column, dataset)
-
-
-_BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
-
-
-@lru_cache(maxsize=4)
-def _bib_keys_of(text: bytes) -> tuple[str, ...]:
-    decoded = text.decode("utf-8")
-    return tuple(
-        key for kind, key in _BIB_ENTRY.findall(decoded) if kind.lower() not in ("comment", "string", "preamble")
-    )
 
 
 # --------------------------------------------------------------------------- validation

@@ -119,8 +119,13 @@ def registry(root: Path | None = None) -> dict[str, Publisher]:
 @lru_cache(maxsize=4)
 def _entries_of(text: bytes) -> dict[str, Entry]:
     from pybtex.database import parse_string
+    from pybtex.exceptions import PybtexError
 
-    bib = parse_string(text.decode("utf-8"), "bibtex")
+    try:
+        bib = parse_string(text.decode("utf-8"), "bibtex")
+    except PybtexError as exc:  # a syntax error names its line; a repeated key names the key
+        line = getattr(exc, "lineno", None)
+        raise _data.DataError([f"{_data.BIB_FILE}{f' line {line}' if line else ''}: {exc}"]) from None
     out = {}
     for key, entry in bib.entries.items():
         f = {k.lower(): v for k, v in entry.fields.items()}
