@@ -100,7 +100,7 @@ def test_csv_edits_reexecute_exactly_the_notebooks_that_read_them(book):
     un_readers = notebooks_reading(book, "data/un_resolutions.csv")
     # the state-of-play page shows the latest rate; the landing page draws on it but not on the economy
     assert rial_readers == ["chapters/appendix-data.ipynb", "chapters/sanctions.ipynb", "chapters/state-of-play.ipynb"]
-    assert "chapters/history.ipynb" in un_readers and "chapters/stockpile.ipynb" not in un_readers
+    assert "chapters/history.ipynb" in un_readers and "chapters/appendix-sources.ipynb" not in un_readers
     rates = book / "data" / "rial_rates.csv"
     lines = rates.read_text().splitlines(keepends=True)
     cells = lines[3].split(",")  # the third rate: a value the sanctions chapter draws

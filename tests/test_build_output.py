@@ -133,9 +133,9 @@ def test_chart_tooltip_shows_values(built_book, browser):
     with serve(site) as base:
         page = browser.new_page()
         page.goto(base + "chapters/stockpile.html", wait_until="networkidle")
-        live = page.locator("#chart-stockpile-60 .iranbook-chart-live svg.marks")
+        live = page.locator("#chart-nuclear-stocks .iranbook-chart-live svg.marks")
         live.wait_for()
-        point = page.locator("#chart-stockpile-60 .iranbook-chart-live path[aria-roledescription='point']").last
+        point = page.locator("#chart-nuclear-stocks .iranbook-chart-live path[aria-roledescription='point']").last
         point.hover(force=True)
         page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
         assert "kg of uranium" in page.inner_text("#vg-tooltip-element")

@@ -38,9 +38,11 @@ def test_every_chart_function_is_shown_once_under_its_own_name():
 def test_a_chart_function_takes_what_its_chapter_passes_and_returns_a_chart():
     import iranbook
 
-    stock = iranbook.load("iaea_stockpile")
-    sixty = stock[stock["level"] == "up to 60%"].sort_values("as_of").reset_index(drop=True)
-    chart = figures.stockpile_60(sixty)
+    from iranbook import nuclear
+
+    levels = nuclear.stock_levels(iranbook.load("iaea_stockpile"))
+    chart = figures.nuclear_stocks(levels)
     spec = chart.to_dict()
-    assert spec["title"] and spec["description"].startswith("Line chart of Iran's stock")
-    assert len(chart.data) == len(sixty) and "sources" in chart.data
+    assert spec["title"] and spec["description"].startswith("Line chart, log scale, of the IAEA's figures")
+    shown = levels[levels["level"].isin(["up to 20%", "up to 60%", "total"])]
+    assert len(chart.data) == len(shown) and "sources" in chart.data

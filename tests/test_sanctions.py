@@ -33,6 +33,14 @@ def test_periods_refuse_an_end_before_the_start():
         sx.periods(_regimes([("x", "2020-01-02", "2020-01-01")]), cutoff="2026-01-01")
 
 
+def test_in_force_counts_only_sanctions_applied_in_the_period():
+    frame = _regimes([("a", "2010-01-01", "2016-01-16"), ("w", "2016-01-16", "2018-11-04"), ("p", "2016-01-01", None)])
+    frame["kind"] = ["sanction", "sanction", "policy"]
+    frame["status"] = ["in force", "waived", "in force"]
+    assert list(sx.in_force(frame, "2017-01-01", "2026-06-22")["id"]) == []
+    assert list(sx.in_force(frame, "2017-01-01", "2026-06-22", statuses=("waived",))["id"]) == ["w"]
+
+
 def test_in_force_on_a_day():
     frame = _regimes([("a", "2006-12-23", "2016-01-16"), ("b", "2025-09-28", None)])
     assert list(sx.in_force(frame, "2010-01-01", "2026-06-22")["id"]) == ["a"]
@@ -189,7 +197,10 @@ def test_period_text_by_kind_of_period():
 def test_the_chapters_figures_from_the_books_data():
     regimes = data.load("sanctions_regimes", ROOT)
     facts = sx.layer_facts(regimes, data.cutoff(ROOT), "2006-01-01")
-    assert facts["n_measures"] == len(regimes) == facts["n_un"] + facts["n_us"] + facts["n_eu"]
+    assert facts["n_measures"] == facts["n_un"] + facts["n_us"] + facts["n_eu"]
+    assert facts["n_measures"] + facts["n_waived_periods"] + facts["n_other_steps"] == len(regimes)
+    # a year after Implementation Day the waived US laws are on the books but not in force
+    assert facts["n_waived_after_impl"] == 4 and facts["n_after_impl"] > 0
     assert facts["day_before_impl"] == pd.Timestamp("2016-01-15")
     assert facts["n_at_cutoff"] <= facts["n_measures"]
     assert facts["n_early"] == int((regimes["start"] < pd.Timestamp("2006-01-01")).sum())

@@ -344,7 +344,7 @@ def show(chart: alt.TopLevelMixin, name: str, sources_column: str = "sources") -
     they are also glued as ``name`` and ``name-source``: a markdown cell places them, as a
     numbered figure with ``{chart}`` (figure label ``fig-<name>``)::
 
-        ```{chart} stockpile-60
+        ```{chart} nuclear-stocks
         Caption of the figure.
         ```
 

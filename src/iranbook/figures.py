@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import breakout as bo
+from . import nuclear as nu
 from . import positions as pos
 from . import sanctions as sx
 from . import story, talks
@@ -83,6 +84,10 @@ def history_timeline(history, ERAS, timeline):
 # --------------------------------------------------------------------------- sanctions
 
 
+#: How the layers chart shades a period: a sanction in force, waived or suspended, or a relief or policy step.
+STATUSES = ["in force", "waived", "suspended", "relief", "policy"]
+
+
 def sanctions_layers(spans, regimes, CHART_START, CUTOFF, LAYERS):
     """The chart ``sanctions-layers`` of the sanctions chapter (``chapters/sanctions.ipynb``), built from its inputs as the chapter passes them."""
     frame = spans.sort_values(["layer", "start"]).copy()
@@ -92,8 +97,10 @@ def sanctions_layers(spans, regimes, CHART_START, CUTOFF, LAYERS):
         for s, e, o in zip(frame["start"], frame["until"], frame["open"])
     ]
     frame["themes"] = frame["themes"].astype(str).str.replace(";", ", ")
+    frame["status"] = [str(st) if str(k) == "sanction" else str(k) for k, st in zip(frame["kind"], frame["status"])]
     frame = frame[
-        ["id", "label", "layer", "measure", "instrument", "themes", "from", "until", "in_force", "open", "sources"]
+        ["id", "label", "layer", "measure", "status", "instrument", "themes", "from", "until", "in_force", "open"]
+        + ["sources"]
     ]
     frame.attrs.update(regimes.attrs)
     chart = (
@@ -114,9 +121,17 @@ def sanctions_layers(spans, regimes, CHART_START, CUTOFF, LAYERS):
                 sort=LAYERS,
                 scale=alt.Scale(domain=LAYERS, range=[PALETTE[0], PALETTE[3], PALETTE[2]]),
             ),
+            opacity=alt.Opacity(
+                "status:N",
+                title="Status",
+                sort=STATUSES,
+                scale=alt.Scale(domain=STATUSES, range=[1, 0.3, 0.3, 0.6, 0.6]),
+                legend=alt.Legend(orient="bottom"),
+            ),
             tooltip=[
                 alt.Tooltip("layer:N", title="Layer"),
                 alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("status:N", title="Status"),
                 alt.Tooltip("instrument:N", title="Instrument"),
                 alt.Tooltip("themes:N", title="Themes"),
                 alt.Tooltip("in_force:N", title="In force"),
@@ -129,7 +144,7 @@ def sanctions_layers(spans, regimes, CHART_START, CUTOFF, LAYERS):
             height=12 * len(frame),
             description=(
                 f"Gantt chart of {len(frame)} measures from {CHART_START:%Y} to {CUTOFF:%B %Y}. "
-                + "; ".join(f"{r.layer}: {r.measure}, {r.in_force}" for r in frame.itertuples())
+                + "; ".join(f"{r.layer}: {r.measure}, {r.status}, {r.in_force}" for r in frame.itertuples())
                 + "."
             ),
         )
@@ -332,35 +347,6 @@ def sanctions_oil_exports(exports, events, CUTOFF):
             f". Events marked: {events_text(events)}."
         ),
     )
-
-
-# --------------------------------------------------------------------------- stockpile
-
-
-def stockpile_60(sixty):
-    """The chart ``stockpile-60`` of the stockpile chapter (``chapters/stockpile.ipynb``), built from its inputs as the chapter passes them."""
-    chart = (
-        alt.Chart(sixty)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("as_of:T", title="Date the IAEA figure refers to", axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("kg_u:Q", title="Uranium enriched up to 60% (kg U)", scale=alt.Scale(zero=True)),
-            tooltip=[
-                alt.Tooltip("as_of:T", title="As of", format="%-d %B %Y"),
-                alt.Tooltip("kg_u:Q", title="kg of uranium", format=".1f"),
-                alt.Tooltip("note:N", title="Note"),
-            ],
-        )
-        .properties(
-            title="Iran's stock of uranium enriched up to 60%, as reported by the IAEA",
-            description=(
-                "Line chart of Iran's stock of uranium enriched up to 60 percent as reported by the IAEA: "
-                + "; ".join(f"{r.kg_u:.1f} kg on {r.as_of:%-d %B %Y}" for r in sixty.itertuples())
-                + "."
-            ),
-        )
-    )
-    return chart
 
 
 # --------------------------------------------------------------------------- talks
@@ -1037,4 +1023,163 @@ def talks_terms(positions, rounds, issues, scale):
             f"left open, at the date it was made; dotted lines mark the rounds. Latest terms: {latest}"
             ". The table view and the CSV list every position."
         ),
+    )
+
+
+# --------------------------------------------------------------------------- nuclear
+
+
+def nuclear_stocks(levels):
+    """The chart ``nuclear-stocks`` of the nuclear chapter: the IAEA's figures for the enriched stock
+    by level (log scale), marked by whether the IAEA verified them."""
+    shown = ["up to 20%", "up to 60%", "total"]
+    frame = levels[levels["level"].isin(shown)][["as_of", "level", "kg_u", "verification", "note", "sources"]].copy()
+    frame.attrs.update(levels.attrs)
+    colours = alt.Scale(domain=shown, range=[PALETTE[1], PALETTE[3], PALETTE[0]])
+    base = alt.Chart(frame).encode(
+        x=alt.X("as_of:T", title="Date the IAEA figure refers to", axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("kg_u:Q", title="Enriched uranium (kg U, log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("level:N", title="Level", sort=shown, scale=colours, legend=alt.Legend(orient="bottom")),
+    )
+    tips = [
+        alt.Tooltip("level:N", title="Level"),
+        alt.Tooltip("as_of:T", title="As of", format="%-d %B %Y"),
+        alt.Tooltip("kg_u:Q", title="kg of uranium", format=",.1f"),
+        alt.Tooltip("verification:N", title="IAEA"),
+        alt.Tooltip("note:N", title="Note"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    lines = base.mark_line(strokeWidth=1.5)
+    points = base.mark_point(filled=True, size=45).encode(
+        shape=alt.Shape("verification:N", title="IAEA figure", legend=alt.Legend(orient="bottom")), tooltip=tips
+    )
+    return alt.layer(lines, points).properties(
+        title="Iran's enriched uranium by level, as the IAEA reported it",
+        width=520,
+        height=300,
+        description=(
+            "Line chart, log scale, of the IAEA's figures for Iran's enriched uranium in kg of uranium: "
+            + "; ".join(
+                f"{lvl}: "
+                + ", ".join(
+                    f"{r.kg_u:,.1f} kg on {r.as_of:%-d %b %Y}" for r in frame[frame["level"] == lvl].itertuples()
+                )
+                for lvl in shown
+            )
+            + "."
+        ),
+    )
+
+
+def nuclear_rate(rates, pivot, pivot_label):
+    """The chart ``nuclear-rate`` of the nuclear chapter: the 60% stock's growth per month between
+    consecutive IAEA figures, each a bar over the interval, with the IAEA's report of the acceleration."""
+    frame = rates[["start", "end", "from_kg", "to_kg", "added", "days", "per_month", "sources"]].assign(layer="rate")
+    mark = pd.DataFrame(
+        {"start": [pivot], "label": [pivot_label], "sources": [rates["sources"].iloc[-1]], "layer": "milestone"}
+    )
+    frame = pd.concat([frame, mark], ignore_index=True)
+    frame.attrs.update(rates.attrs)
+    base = alt.Chart().encode(x=alt.X("start:T", title="Interval between two IAEA figures", axis=alt.Axis(format="%Y")))
+    bars = (
+        base.mark_rect(opacity=0.85, color=PALETTE[3])
+        .transform_filter(alt.datum.layer == "rate")
+        .encode(
+            x2="end:T",
+            y=alt.Y("per_month:Q", title="Added to the 60% stock (kg U a month)"),
+            y2=alt.datum(0),
+            tooltip=[
+                alt.Tooltip("start:T", title="From", format="%-d %b %Y"),
+                alt.Tooltip("end:T", title="To", format="%-d %b %Y"),
+                alt.Tooltip("added:Q", title="kg added", format=",.1f"),
+                alt.Tooltip("per_month:Q", title="kg a month", format=",.1f"),
+                alt.Tooltip("sources:N", title="Sources"),
+            ],
+        )
+    )
+    rules, labels = event_layers(base, alt.datum.layer == "milestone", "label", "Event", "start")
+    r = rates
+    return alt.layer(rules, labels, bars, data=frame).properties(
+        title="How fast the 60% stock grew between IAEA figures",
+        width=520,
+        height=260,
+        description=(
+            "Bars of the kilograms of uranium enriched up to 60% added per month between consecutive IAEA figures: "
+            + "; ".join(
+                f"{a:%b %Y} to {b:%b %Y}: {m:,.1f} kg a month" for a, b, m in zip(r["start"], r["end"], r["per_month"])
+            )
+            + f". A dashed line marks {pivot_label} ({pivot:%-d %B %Y})."
+        ),
+    )
+
+
+def nuclear_capacity(record):
+    """The chart ``nuclear-capacity`` of the nuclear chapter: every enrichment-capacity figure, stated
+    by its estimator or implied by a published breakout estimate in the book's model."""
+    kinds = ["stated", "implied by an estimate"]
+    frame = record.copy()
+    frame.attrs.update(record.attrs)
+    colour = alt.Color(
+        "kind:N", title="Figure", sort=kinds, scale=alt.Scale(domain=kinds, range=[PALETTE[0], PALETTE[1]])
+    )
+    tips = [
+        alt.Tooltip("estimator:N", title="Estimator"),
+        alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+        alt.Tooltip("low:Q", title="SWU a year (low)", format=",.0f"),
+        alt.Tooltip("high:Q", title="SWU a year (high)", format=",.0f"),
+        alt.Tooltip("what:N", title="Basis"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    x = alt.X("date:T", title="Date of the figure", axis=alt.Axis(format="%Y"))
+    spans = alt.Chart().mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q", color=colour, tooltip=tips)
+    dots = (
+        alt.Chart()
+        .mark_point(filled=True, size=60)
+        .encode(x=x, y=alt.Y("high:Q", title="Enrichment capacity (SWU a year)"), color=colour, tooltip=tips)
+    )
+    return alt.layer(spans, dots, data=frame).properties(
+        title="Iran's enrichment capacity: figures stated and figures implied",
+        width=480,
+        height=260,
+        description=(
+            "Enrichment capacity in SWU a year by date: "
+            + "; ".join(
+                f"{r.estimator} ({r.kind}, {r.date:%b %Y}): {r.low:,.0f}"
+                + (f" to {r.high:,.0f}" if r.high != r.low else "")
+                for r in frame.itertuples()
+            )
+            + "."
+        ),
+    )
+
+
+def nuclear_safeguards(record):
+    """The chart ``nuclear-safeguards`` of the nuclear chapter: the timeline's IAEA events, one lane per kind."""
+    kinds = [k for k, _ in nu.SAFEGUARDS_KINDS] + ["Other"]
+    frame = record[["date", "kind", "description", "sources"]].copy()
+    frame.attrs.update(record.attrs)
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=60, opacity=0.75)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%Y")),
+            y=alt.Y("kind:N", title=None, sort=kinds),
+            color=alt.Color(
+                "kind:N", sort=kinds, scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date", format="%-d %B %Y"),
+                alt.Tooltip("description:N", title="Event"),
+                alt.Tooltip("sources:N", title="Sources"),
+            ],
+        )
+        .properties(
+            title="The safeguards record: the IAEA events of the timeline",
+            width=520,
+            height=150,
+            description=(
+                f"Strip chart of {len(frame)} IAEA events from {frame['date'].min():%Y} to {frame['date'].max():%B %Y}, "
+                "by kind: " + "; ".join(f"{k}: {int((frame['kind'] == k).sum())} events" for k in kinds) + "."
+            ),
+        )
     )

@@ -42,11 +42,19 @@ def periods(regimes: pd.DataFrame, cutoff, clip_from=None) -> pd.DataFrame:
     return out
 
 
-def in_force(regimes: pd.DataFrame, day, cutoff) -> pd.DataFrame:
-    """The measures in force on ``day``: started on or before it and not ended before it."""
+def in_force(regimes: pd.DataFrame, day, cutoff, statuses=("in force",), kinds=("sanction",)) -> pd.DataFrame:
+    """The measures in force on ``day``: started on or before it and not ended before it, and (where
+    the frame has the columns) a ``sanction`` whose ``status`` in that period is one of ``statuses``.
+    A US law waived under the JCPOA is not in force but still on the books: pass
+    ``statuses=("waived", "suspended")`` for those."""
     day = pd.Timestamp(day)
     p = periods(regimes, cutoff)
-    return p[(p["start"] <= day) & (p["until"] >= day)]
+    mask = (p["start"] <= day) & (p["until"] >= day)
+    if "status" in p:
+        mask &= p["status"].astype(str).isin(statuses)
+    if "kind" in p:
+        mask &= p["kind"].astype(str).isin(kinds)
+    return p[mask]
 
 
 def entry_into_force(row) -> tuple[_dt.datetime, _dt.datetime]:
@@ -161,15 +169,19 @@ def actions(designations: pd.DataFrame) -> pd.DataFrame:
 
 
 def layer_facts(regimes: pd.DataFrame, cutoff, chart_start) -> dict:
-    """The counts of the layers chart's text: measures by layer, those that began before the chart,
-    those in force the day before Implementation Day, a year after it and at the cut-off."""
+    """The counts of the layers chart's text: measures (periods in force of a sanction) by layer, the
+    periods in which a US law was waived or suspended, the relief and policy steps shown beside them,
+    those that began before the chart, and the measures in force (and waived) the day before
+    Implementation Day, a year after it and at the cut-off."""
     from .text import precise_date
 
     cutoff, chart_start = pd.Timestamp(cutoff), pd.Timestamp(chart_start)
     layers = list(regimes["layer"].cat.categories)
+    sanctions = regimes[(regimes["kind"].astype(str) == "sanction") & (regimes["status"].astype(str) == "in force")]
     early = regimes[regimes["start"] < chart_start].sort_values("start")
     impl = implementation_day(regimes)
-    after = in_force(regimes, impl + pd.DateOffset(years=1), cutoff)
+    year_after = impl + pd.DateOffset(years=1)
+    after = in_force(regimes, year_after, cutoff)
     now = in_force(regimes, cutoff, cutoff)
     if set(now["layer"].astype(str)) != set(layers):
         raise ValueError("sanctions_regimes: a layer has no measure in force at the cut-off")
@@ -179,15 +191,18 @@ def layer_facts(regimes: pd.DataFrame, cutoff, chart_start) -> dict:
         ),
         "chart_start_year": f"{chart_start:%Y}",
         "n_early": len(early),
-        "n_measures": len(regimes),
+        "n_measures": len(sanctions),
+        "n_waived_periods": int(regimes["status"].astype(str).isin(["waived", "suspended"]).sum()),
+        "n_other_steps": int((regimes["kind"].astype(str) != "sanction").sum()),
     }
     for layer, key in zip(layers, ["n_un", "n_us", "n_eu"]):
-        out[key] = int((regimes["layer"] == layer).sum())
+        out[key] = int((sanctions["layer"] == layer).sum())
     g17 = regimes.set_index("id").loc["G17"]
     out |= {
         "day_before_impl": impl - pd.Timedelta(days=1),
         "n_before_impl": len(in_force(regimes, impl - pd.Timedelta(days=1), cutoff)),
         "n_after_impl": len(after),
+        "n_waived_after_impl": len(in_force(regimes, year_after, cutoff, statuses=("waived", "suspended"))),
         "n_at_cutoff": len(now),
         "sre_end": precise_date(g17["end"], g17["end_precision"]),
     }
@@ -209,13 +224,17 @@ def regimes_table(regimes: pd.DataFrame) -> str:
     shown = regimes.sort_values(["layer", "start"]).copy()
     shown["in_force"] = [in_force_text(r) for _, r in shown.iterrows()]
     shown["cited"] = cited(shown)
-    columns = {"layer": "Layer", "measure": "Measure", "instrument": "Instrument", "in_force": "In force"}
+    shown["period"] = [
+        f"{(s if k == 'sanction' else k).capitalize()}: {w}"
+        for k, s, w in zip(shown["kind"].astype(str), shown["status"].astype(str), shown["in_force"])
+    ]
+    columns = {"layer": "Layer", "measure": "Measure", "instrument": "Instrument", "period": "Status and period"}
     return md_table(
         shown,
         columns | {"cited": "Sources"},
         markup={"cited"},
         long=True,
-        widths=[12, 30, 20, 15, 23],
+        widths=[12, 28, 20, 17, 23],
         caption="The sanctions measures by layer, and when each was in force",
     )
 
@@ -371,15 +390,26 @@ def period_text(start, end, period: str, style: str = "long") -> str:
 
 
 def export_facts(exports: pd.DataFrame, war_start) -> dict:
-    """The oil-export estimates' figures: their number, the 2011 and mid-2012 levels, the lowest
-    estimate, the last month estimated before the 2026 war, and the widest same-period disagreement."""
+    """The oil-export estimates' figures: their number, the 2011 and mid-2012 levels, the relief years'
+    highest estimate, the lowest estimate, the last month estimated before the 2026 war (and whether
+    it is within the range of 2011), and the widest same-period disagreement."""
     y2011 = exports[(exports["start"].dt.year == 2011) & (exports["end"] <= pd.Timestamp("2012-03-31"))]
     low = exports.loc[exports["high"].fillna(exports["low"]).idxmin()]
     months = exports[(exports["period"] == "month") & (exports["end"] <= pd.Timestamp(war_start))]
     pre_war = months[months["start"] == months["start"].max()]
     same = same_period(exports)
     widest = same.loc[same["spread"].idxmax()]
+    relief = exports[(exports["start"] >= pd.Timestamp("2016-01-16")) & (exports["end"] <= pd.Timestamp("2018-11-05"))]
+    top_relief = relief.loc[relief["high"].fillna(relief["low"]).idxmax()]
+    last_high = float(pre_war["high"].fillna(pre_war["low"]).max())
     return {
+        "x_last_against_2011": "within the range of 2011"
+        if last_high >= float(y2011["low"].min())
+        else "below the range of 2011",
+        "n_relief": len(relief),
+        "x_relief_top": f"{top_relief['high'] if pd.notna(top_relief['high']) else top_relief['low']:g}",
+        "x_relief_who": str(top_relief["estimator"]),
+        "x_relief_when": period_text(top_relief["start"], top_relief["end"], str(top_relief["period"])),
         "n_estimates": len(exports),
         "n_estimators": exports["estimator"].nunique(),
         "x2011_low": f"{y2011['low'].min():g}",

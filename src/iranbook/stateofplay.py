@@ -32,7 +32,7 @@ COLUMNS = ["track", "key", "label", "value", "number", "as_of", "grade", "chapte
 CHAPTER_NAMES = {
     "chapter-history": "History",
     "chapter-sanctions": "Sanctions",
-    "chapter-stockpile": "The 60% stock",
+    "chapter-stockpile": "The nuclear file",
     "chapter-war": "The June 2025 war",
     "chapter-talks": "The talks",
     "chapter-aftermath": "The 2026 war",
