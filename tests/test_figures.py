@@ -37,7 +37,6 @@ def test_every_chart_function_is_shown_once_under_its_own_name():
 
 def test_a_chart_function_takes_what_its_chapter_passes_and_returns_a_chart():
     import iranbook
-
     from iranbook import nuclear
 
     levels = nuclear.stock_levels(iranbook.load("iaea_stockpile"))
