@@ -3,6 +3,7 @@ layers chart drawing one bar per measure in chromium."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import ROOT, chart_on_page, page_text, pdf_text
 
@@ -16,7 +17,14 @@ def test_sanctions_chapter_figures_follow_the_data(built_book):
     page = page_text(built_book / "_build" / "html" / "chapters" / "sanctions.html")
     regimes = data.load("sanctions_regimes", ROOT)
     cutoff = data.cutoff(ROOT)
-    assert f"sanctions data hold {len(regimes)} measures" in page
+    measures = regimes[(regimes["kind"] == "sanction") & (regimes["status"] == "in force")]
+    waived = regimes[regimes["status"].isin(["waived", "suspended"])]
+    assert f"sanctions data hold {len(measures)} measures" in page
+    assert f"the data hold {len(waived)} periods in which a US" in page
+    # a year after Implementation Day: the laws the JCPOA waived are counted as waived, not as ended
+    year_after = sx.implementation_day(regimes) + pd.DateOffset(years=1)
+    n_waived = len(sx.in_force(regimes, year_after, cutoff, statuses=("waived", "suspended")))
+    assert f"{n_waived} more US laws were waived or suspended, not repealed" in page
     assert f"At the data cut-off {len(sx.in_force(regimes, cutoff, cutoff))} were in force" in page
     # the snapback's clock time, converted from US Eastern to GMT
     assert "20:00 on 27 September 2025 US Eastern time, which was 00:00 on 28 September 2025 GMT" in page

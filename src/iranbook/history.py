@@ -168,3 +168,22 @@ def stock_facts(stock: pd.DataFrame) -> dict:
         "n_totals": len(totals),
         "n_total_estimates": int((totals["verification"] != "verified").sum()),
     }
+
+
+def limits_table(limits: pd.DataFrame) -> str:
+    """The JCPOA's limits and verification provisions, with how long each was to last, as a long table."""
+    shown = limits.copy()
+    shown["lasts"] = [
+        ("permanent" if str(p).startswith("Commitment") else "not stated") if pd.isna(y) else f"{y:g} years"
+        for p, y in zip(shown["provision"], shown["years"])
+    ]
+    shown["cited"] = cited(shown)
+    columns = {"provision": "Provision", "limit": "What the deal set", "lasts": "For", "cited": "Sources"}
+    return md_table(
+        shown,
+        columns,
+        markup={"cited"},
+        long=True,
+        widths=[16, 48, 11, 25],
+        caption="The JCPOA's limits and verification provisions beyond the enrichment level and the stock",
+    )
