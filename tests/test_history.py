@@ -40,3 +40,9 @@ def test_the_chapters_figures_from_the_books_data():
     assert levels["jcpoa_limit_pct"] < levels["top_level_pct"] < levels["particles_pct"] < levels["weapons_pct"]
     stock = hist.stock_facts(data.load("iaea_stockpile", ROOT))
     assert stock["last_times_cap"] == pytest.approx(stock["last_total_kg"] / stock["cap_kg"])
+
+
+def test_seed_facts_name_the_restored_resolutions_the_article_omits():
+    facts = hist.seed_facts(data.load("seed_claims", ROOT), data.load("un_resolutions", ROOT))
+    assert facts["seed_claims_elsewhere"] >= 0
+    assert not set(facts["seed_missing_resolutions"].split(", ")) & hist.SEED_RESOLUTIONS

@@ -283,3 +283,11 @@ def test_rule_facts_agree_with_the_rule_summary():
     met, applicable, share = sources.overall(sources.rule_summary(ROOT))
     assert (facts["rule_met"], facts["rule_applicable"], facts["rule_share"]) == (met, applicable, share)
     assert facts["n_via"] <= facts["n_entries"] and facts["rule_words"] == sources.RULE
+
+
+def test_registry_facts_count_every_publisher_once():
+    pubs = data.load("publishers", ROOT)
+    facts = sources.registry_facts(pubs)
+    assert facts["n_publishers"] == len(pubs)
+    assert facts["n_excluded"] == int((pubs["tier"] == "excluded").sum())
+    assert facts["excluded-list"].count("\n- ") + 1 == facts["n_excluded"]

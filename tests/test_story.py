@@ -115,3 +115,10 @@ def test_the_aftermath_figures_from_the_books_data():
     assert dead["dead_min"] <= dead["dead_max"] and dead["first_count"] <= dead["last_count"]
     talks = story.diplomacy_facts(events, ROOT)
     assert talks["n_pakistan"] <= talks["n_diplomacy"] and talks["n_qatar"] <= talks["n_diplomacy"]
+
+
+def test_iaea_facts_give_the_last_60_percent_figure():
+    stock = data.load("iaea_stockpile", ROOT)
+    facts = story.iaea_facts(story.period(data.load("timeline", ROOT), data.cutoff(ROOT), ROOT), stock)
+    sixty = stock[stock["level"] == "up to 60%"]
+    assert facts["last_as_of"] == sixty["as_of"].max() and facts["n_iaea"] > 0

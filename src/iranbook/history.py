@@ -187,3 +187,19 @@ def limits_table(limits: pd.DataFrame) -> str:
         widths=[16, 48, 11, 25],
         caption="The JCPOA's limits and verification provisions beyond the enrichment level and the stock",
     )
+
+
+#: The Security Council resolutions the first commissioning article lists.
+SEED_RESOLUTIONS = {"1696", "1737", "1747", "1835", "1929"}
+
+
+def seed_facts(claims: pd.DataFrame, resolutions: pd.DataFrame) -> dict:
+    """How many of the first commissioning article's claims other chapters check, and which of the
+    resolutions the snapback restored its list of resolutions leaves out."""
+    from .claims import for_chapter
+
+    restored = set(resolutions.loc[resolutions["snapback_status"] == "restored", "id"])
+    return {
+        "seed_claims_elsewhere": int((claims["seed"] == "seed2026amargi").sum()) - len(for_chapter(claims, "history")),
+        "seed_missing_resolutions": ", ".join(sorted(restored - SEED_RESOLUTIONS)),
+    }

@@ -358,3 +358,31 @@ def rule_facts(root: Path | None = None) -> dict:
         "rule_share": share,
         "rule-table": md_table(table, columns, caption="Rows meeting the sourcing rule, dataset by dataset"),
     }
+
+
+def registry_facts(pubs: pd.DataFrame) -> dict:
+    """The sources appendix's figures: the publishers by kind and tier (a table), and the excluded ones
+    with their domains and the reason (a list)."""
+    from .text import md_list, md_table
+
+    by_kind = pubs.pivot_table(index="kind", columns="tier", values="id", aggfunc="count", fill_value=0, observed=True)
+    by_kind = by_kind.reindex(columns=["primary", "established", "other", "excluded"], fill_value=0)
+    by_kind = by_kind[by_kind.sum(axis=1) > 0].reset_index()
+    excluded = pubs[pubs["tier"] == "excluded"].sort_values("name", key=lambda s: s.str.lower())
+    columns = {
+        "kind": "Kind",
+        "primary": "Primary",
+        "established": "Established",
+        "other": "Other",
+        "excluded": "Excluded",
+    }
+    return {
+        "n_publishers": len(pubs),
+        "kinds-table": md_table(by_kind, columns, caption="Publishers in the registry by kind and tier"),
+        "n_excluded": len(excluded),
+        "excluded-list": md_list(
+            excluded.assign(where=excluded["domains"].str.replace(";", ", ")),
+            "name",
+            {"kind": "Kind", "where": "Domains", "reason": "Why"},
+        ),
+    }

@@ -258,3 +258,13 @@ def carried_facts(positions: pd.DataFrame, issues: pd.DataFrame, scale, war_star
     }
     caption = "How far apart the two sides stood on each issue before the 2026 war and since"
     return {"carried_sentence": sentence, "carried-table": md_table(carried, columns, caption=caption)}
+
+
+def iaea_facts(events: pd.DataFrame, stock: pd.DataFrame) -> dict:
+    """The IAEA events of the period, and the agency's last figure for the 60% stock and its date."""
+    sixty = stock[stock["level"].astype(str) == "up to 60%"].sort_values("as_of").iloc[-1]
+    return {
+        "n_iaea": int((events["category"].astype(str) == "IAEA").sum()),
+        "last_kg": float(sixty["kg_u"]),
+        "last_as_of": sixty["as_of"],
+    }
