@@ -32,7 +32,6 @@ def test_the_chapters_figures_from_the_books_data():
     facts = hist.era_facts(history, eras, end)
     assert facts["n_events"] == int((timeline["date"] < end).sum()) and facts["n_eras"] == len(eras)
     assert history["era"].notna().all()  # the first era opens with the first record
-    assert hist.days_apart(timeline, "2010-05-17-a", "2010-06-09-a") == 23
     res = hist.resolution_facts(data.load("un_resolutions", ROOT))
     assert res["n_unanimous"] <= res["n_resolutions"]
     assert res["history-provisions"].count("\n- **") == res["n_resolutions"] + res["n_drafts"] - 1

@@ -497,6 +497,7 @@ def check_book_config(root: Path) -> None:
     from jupyter_book.config import get_validator
     from sphinx_external_toc.parsing import MalformedError, parse_toc_yaml
 
+    parsed = {}
     for name in ("_config.yml", "_toc.yml"):
         path = root / name
         if not path.is_file():
@@ -510,8 +511,8 @@ def check_book_config(root: Path) -> None:
             raise BuildError(f"{name}{where}: not valid YAML ({problem}); nothing was built or published") from None
         if not isinstance(content, dict):
             raise BuildError(f"{name}: expected a mapping of settings, found {type(content).__name__}")
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    errors = sorted(get_validator().iter_errors(config), key=lambda e: list(map(str, e.path)))
+        parsed[name] = content
+    errors = sorted(get_validator().iter_errors(parsed["_config.yml"]), key=lambda e: list(map(str, e.path)))
     if errors:
         raise BuildError(
             "_config.yml: "

@@ -48,12 +48,6 @@ def era_facts(history: pd.DataFrame, eras: pd.DataFrame, end) -> dict:
     }
 
 
-def days_apart(timeline: pd.DataFrame, first: str, second: str) -> int:
-    """Days from the timeline record ``first`` to the record ``second``."""
-    dates = timeline.set_index("id")["date"]
-    return int((dates[second] - dates[first]).days)
-
-
 def _members(value) -> str:
     return "" if pd.isna(value) else str(value).replace(";", ", ")
 

@@ -149,16 +149,15 @@ def scenarios(params: dict, stock: pd.DataFrame, capacity: pd.DataFrame, implied
     """The breakout model on each of :data:`SCENARIOS`, at the central tails assay: the stock and the
     capacity assumed, the days to the first significant quantity, the quantities the stock assumed
     yields and the days for all of them."""
-    sixty = stock_levels(stock)
-    last = sixty[sixty["level"] == "up to 60%"].iloc[-1]
+    from .war import explorer_inputs
+
+    x = explorer_inputs(params, capacity, stock)  # the last 60% stock, the newest capacity, the central tails
     prewar = float(implied["implied_high"].max())
-    stated = float(capacity.sort_values("as_of")["swu_per_year"].iloc[-1])
-    tails = params["tails_from_60"] * 100
     rows = []
     for label, share, cap in SCENARIOS:
-        swu = {"prewar": prewar, "stated": stated}.get(cap, cap)
-        kg = float(last["kg_u"]) * share
-        result = explorer.model(kg, float(swu), tails, params["sq_u235_kg"], 0.6, params["weapon_grade_assay"])
+        swu = {"prewar": prewar, "stated": float(x["swu_per_year"])}.get(cap, cap)
+        kg = float(x["stock_kg"]) * share
+        result = explorer.model(kg, float(swu), x["tails_pct"], x["sq_kg"], x["feed"], x["product"])
         rows.append({"scenario": label, "stock_kg": kg, "capacity": float(swu), **result})
     return pd.DataFrame(rows)
 

@@ -262,7 +262,9 @@ def carried_facts(positions: pd.DataFrame, issues: pd.DataFrame, scale, war_star
 
 def iaea_facts(events: pd.DataFrame, stock: pd.DataFrame) -> dict:
     """The IAEA events of the period, and the agency's last figure for the 60% stock and its date."""
-    sixty = stock[stock["level"].astype(str) == "up to 60%"].sort_values("as_of").iloc[-1]
+    from .war import last_sixty
+
+    sixty = last_sixty(stock)
     return {
         "n_iaea": int((events["category"].astype(str) == "IAEA").sum()),
         "last_kg": float(sixty["kg_u"]),
