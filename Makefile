@@ -39,7 +39,7 @@ lint: $(STAMP)
 # no notebook execution.
 check: $(STAMP)
 	$(OFFLINE) $(PY) -m iranbook.data
-	$(OFFLINE) $(PY) -m pytest tests -m "not build and not browser" -q
+	$(OFFLINE) $(PY) -m pytest tests -m "not build and not browser" -q -n 2 --dist loadfile
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) chapters/

@@ -410,3 +410,64 @@ def test_notes_speak_to_readers_not_to_editors():
                     if isinstance(value, str) and pattern.search(value):
                         hits.append(f"{res['name']} row {i}, {column}: {value[:80]}")
     assert hits == []
+
+
+# ------------------------------------------------------------------ frictionless underneath
+
+
+@pytest.mark.parametrize(
+    "column,value,expected",
+    [
+        ("as_of", "2019-8-19", "row 2, column as_of: '2019-8-19' is not a date as YYYY-MM-DD"),
+        ("kg_u", "NaN", "row 2, column kg_u: 'NaN' is not a number"),
+        ("kg_u", "5%", "row 2, column kg_u: '5%' is not a number"),
+    ],
+)
+def test_frictionless_leniencies_are_refused(book, column, value, expected):
+    """frictionless reads '2019-8-19' as a date and 'NaN' as a number; the book's checks refuse both."""
+    _edit(book, 2, column, value)
+    assert f"data/iaea_stockpile.csv {expected}" in _error(book)
+
+
+def test_a_boolean_is_written_true_or_false(book):
+    _edit_table(book, "un_resolutions", 2, "adopted", "True")
+    assert "data/un_resolutions.csv row 2, column adopted: 'True' is not true or false" in _table_error(book)
+
+
+def test_rows_are_named_by_the_line_they_start_on(book):
+    """frictionless numbers records; a quoted cell over two lines shifts every later line by one."""
+    path = book / "data" / "iaea_stockpile.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "note"] = "first line\nsecond line"
+    frame.loc[1, "kg_u"] = "-2"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    assert path.read_text().splitlines()[3].startswith(frame.loc[1, "id"])  # record 3 starts on line 4
+    assert "data/iaea_stockpile.csv row 4, column kg_u: -2 is below the minimum 0" in _error(book)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(book):
+    path = book / "data" / "iaea_stockpile.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    data.validate_all(book)
+    assert list(data.load("iaea_stockpile", book).columns)[0] == "id"
+
+
+def test_the_book_rules_are_frictionless_checks(book):
+    """Anyone with frictionless can run the book's cell rules: they report as frictionless errors."""
+    from frictionless import Checklist, Resource
+
+    _edit(book, 3, "sources", "nosuchkey2025")
+    res = data.resource("iaea_stockpile", book)
+    fields = [data._Field.of(f) for f in res["schema"]["fields"]]
+    rules = data.CellRules(fields, data.bib_keys(book), data.cutoff(book))
+    report = Resource.from_descriptor(res, basepath=str(book / "data")).validate(Checklist(checks=[rules]))
+    (error,) = report.tasks[0].errors
+    assert (error.type, error.row_number, error.field_name) == ("book-rule", 3, "sources")
+    assert "'nosuchkey2025' is not in references.bib" in error.note
+
+
+def test_a_descriptor_frictionless_cannot_read_is_a_data_error(book):
+    path = book / "data" / "datapackage.json"
+    path.write_text(path.read_text().replace('"type": "string"', '"type": "text-ish"', 1))
+    message = _table_error(book)
+    assert message.startswith("data/datapackage.json: ") and "text-ish" in message, message

@@ -95,7 +95,8 @@ def render(root: Path | None = None, book: bool = False) -> str:
         " which gives each publisher's kind, domains and tier (primary, established, other or excluded) with"
         " the reason for it.",
         "- Validate: `python -m iranbook.data` (the book's own checks, with file, row and column in every"
-        " message) or `frictionless validate data/datapackage.json`.",
+        " message; frictionless with the book's rules as frictionless checks) or `frictionless validate"
+        " data/datapackage.json` (Table Schema alone).",
         "",
         "The last column counts the rows that meet the book's sourcing rule (one primary source, or"
         " established sources from two independent origins), computed from the origins of each row's sources"
