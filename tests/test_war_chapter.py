@@ -1,5 +1,5 @@
-"""The June 2025 war chapter as a reader gets it: computed figures in the HTML and PDF, and the
-breakout chart's tails buttons in chromium."""
+"""The June 2025 war chapter as a reader gets it (computed figures in the HTML and PDF), and the
+breakout model the nuclear chapter took over from it: its tails buttons and its explorer in chromium."""
 
 from __future__ import annotations
 
@@ -20,12 +20,18 @@ def test_war_chapter_figures_follow_the_data(built_book):
     assert f" {gap} days, if it is dated to the first day of the strikes" in page
     # the US strike: 18:40 US Eastern on 21 June is 02:10 on 22 June in Iran
     assert "18:40 on 21 June 2025" in page and "02:10 on 22 June 2025" in page
+    casualties = data.load("casualties", ROOT)
+    assert f"{int(casualties['killed'].max()):,}".replace(",", "") in page.replace(",", "")
+
+
+def test_the_breakout_model_is_in_the_nuclear_chapter_not_the_war_chapter(built_book):
+    html = built_book / "_build" / "html" / "chapters"
+    war, nuclear = page_text(html / "war.html"), page_text(html / "stockpile.html")
     # the model's headline number, recomputed here from the parameters table
     p = bo.parameters(data.load("breakout_parameters", ROOT))
     swu = bo.quantities(1, 0.6, p["tails_from_60"], p["weapon_grade_assay"], p["sq_u235_kg"]).swu
-    assert f"{swu:,.0f} SWU from uranium enriched to 60%" in page
-    casualties = data.load("casualties", ROOT)
-    assert f"{int(casualties['killed'].max()):,}".replace(",", "") in page.replace(",", "")
+    assert f"{swu:,.0f} SWU from uranium enriched to 60%" in nuclear
+    assert "A transparent breakout model" in nuclear and "A transparent breakout model" not in war
 
 
 def test_war_chapter_in_the_pdf_without_hidden_code(built_book):
@@ -38,7 +44,12 @@ def test_war_chapter_in_the_pdf_without_hidden_code(built_book):
 
 def test_breakout_chart_tails_buttons_redraw_the_lines(built_book, browser):
     site = built_book / "_build" / "html"
-    with chart_on_page(browser, site, "chapters/war.html", "war-breakout-sensitivity") as (page, _, box, errors):
+    with chart_on_page(browser, site, "chapters/stockpile.html", "nuclear-breakout-sensitivity") as (
+        page,
+        _,
+        box,
+        errors,
+    ):
         lines = box.locator(".iranbook-chart-live path[aria-roledescription='line mark']")
 
         def shapes():
@@ -64,7 +75,7 @@ def test_the_breakout_explorer_follows_its_inputs_in_chromium(built_book, browse
     from iranbook import explorer
 
     site = built_book / "_build" / "html"
-    with chart_on_page(browser, site, "chapters/war.html", "war-breakout-explorer") as (page, _, box, errors):
+    with chart_on_page(browser, site, "chapters/stockpile.html", "nuclear-breakout-explorer") as (page, _, box, errors):
         sentence = box.locator(".iranbook-chart-live svg text", has_text="First quantity")
         line = box.locator(".iranbook-chart-live path[aria-roledescription='line mark']")
 

@@ -633,8 +633,8 @@ def war_verification_gap(sixty, last, CUTOFF, stock):
     return chart
 
 
-def war_breakout_sensitivity(FEEDS, parameter_table, params, WG, SQ, capacity):
-    """The chart ``war-breakout-sensitivity`` of the war chapter (``chapters/war.ipynb``), built from its inputs as the chapter passes them."""
+def nuclear_breakout_sensitivity(FEEDS, parameter_table, params, WG, SQ, capacity):
+    """The chart ``nuclear-breakout-sensitivity`` of the nuclear chapter (``chapters/stockpile.ipynb``), built from its inputs as the chapter passes them."""
     CASES = {  # the tails parameter for each case and feed
         "low tails": {
             "natural uranium": "tails_from_natural_low",
@@ -974,8 +974,8 @@ def history_stock_cap(totals, first, last, cap):
     return chart
 
 
-def war_breakout_explorer(params, parameter_table, capacity, stock):
-    """The chart ``war-breakout-explorer`` of the war chapter: the breakout explorer at the chapter's
+def nuclear_breakout_explorer(params, parameter_table, capacity, stock):
+    """The chart ``nuclear-breakout-explorer`` of the nuclear chapter: the breakout explorer at the chapter's
     starting values, citing the model's parameters, the last 60% stock and the newest capacity."""
     from . import explorer, war
 
