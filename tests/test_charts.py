@@ -189,3 +189,12 @@ def test_static_renders_are_cached_by_spec(tmp_path, monkeypatch):
     assert ch.static_renders(spec) == (svg, pdf)
     with pytest.raises(AssertionError, match="rendered again"):  # another spec is rendered
         ch.static_renders(spec.replace('"a": 1', '"a": 2'))
+
+
+def test_category_colour_keeps_the_order_and_the_house_palette():
+    from iranbook.charts import PALETTE, category_colour
+
+    spec = category_colour("measure", "Figure", ["estimate", "forecast"], columns=4).to_dict()
+    assert spec["field"] == "measure" and spec["sort"] == ["estimate", "forecast"]
+    assert spec["scale"] == {"domain": ["estimate", "forecast"], "range": PALETTE[:2]}
+    assert spec["legend"]["columns"] == 4

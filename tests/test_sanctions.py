@@ -217,3 +217,44 @@ def test_the_chapters_figures_from_the_books_data():
     assert x["n_same"] == len(sx.same_period(exports)) and x["widest_spread"] > 0
     rial = sx.rial_facts(data.load("rial_rates", ROOT), regimes)
     assert 0 < rial["rial_lost"] < 1
+
+
+def _effects(rows):
+    cols = ["id", "indicator", "period", "value", "provider"]
+    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+
+
+def test_effect_facts_take_the_eia_extremes_and_the_imf_range_for_2019():
+    frame = _effects(
+        [
+            ("F1", "net oil export revenue", "2011", 95.0, "US Energy Information Administration"),
+            ("F2", "net oil export revenue", "2020", 15.0, "US Energy Information Administration"),
+            ("F3", "net oil export revenue", "2022", 10.0, "OPEC"),  # another body's figure is not the EIA's
+            ("F4", "real GDP growth", "2019", -6.0, "IMF"),
+            ("F5", "real GDP growth", "2019", -9.5, "IMF"),
+            ("F6", "real GDP growth", "2019", -8.7, "World Bank"),
+            ("F7", "consumer-price inflation", "2019", 41.1, "IMF"),
+            ("F8", "consumer-price inflation", "2019", 35.7, "IMF"),
+        ]
+    )
+    facts = sx.effect_facts(frame)
+    assert (facts["rev_top"], facts["rev_top_year"], facts["rev_low"], facts["rev_low_year"]) == (
+        "95",
+        "2011",
+        "15",
+        "2020",
+    )
+    assert facts["rev_fall"] == "84%"
+    assert (facts["g2019_n"], facts["g2019_least"], facts["g2019_most"]) == (2, "6", "9.5")
+    assert (facts["i2019_min"], facts["i2019_max"]) == ("35.7", "41.1")
+    assert facts["n_effect_bodies"] == 4
+
+
+def test_effect_series_in_the_data_name_a_body_and_a_period():
+    frame = data.load("sanctions_effects", ROOT)
+    assert frame["provider"].notna().all() and frame["period"].notna().all()
+    # every IMF and World Bank figure says which edition it comes from, or that it is a forecast
+    multilateral = frame[frame["provider"].isin(["IMF", "World Bank"])]
+    assert multilateral["note"].notna().all(), multilateral.loc[multilateral["note"].isna(), "id"].tolist()
+    facts = sx.effect_facts(frame)
+    assert float(facts["rev_top"]) > float(facts["rev_low"])

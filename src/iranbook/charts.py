@@ -512,6 +512,18 @@ EVENT_STYLES = {
 }
 
 
+def category_colour(field: str, title: str, categories: list[str], columns: int = 3) -> alt.Color:
+    """A colour for each of ``categories`` (in the house palette, in their order), with the legend
+    under the chart in ``columns`` columns."""
+    return alt.Color(
+        f"{field}:N",
+        title=title,
+        sort=categories,
+        legend=alt.Legend(orient="bottom", columns=columns),
+        scale=alt.Scale(domain=categories, range=PALETTE[: len(categories)]),
+    )
+
+
 def event_layers(base: alt.Chart, where, label: str, title: str, date: str, style: str = "milestone"):
     """The (rules, labels) layers that mark events on ``base``'s time axis: the rows ``where`` selects
     (a Vega predicate such as ``alt.datum.layer == "milestone"``), at the field ``date`` already encoded

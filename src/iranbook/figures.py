@@ -13,9 +13,9 @@ import pandas as pd
 from . import breakout as bo
 from . import nuclear as nu
 from . import positions as pos
+from . import quoted, story, talks
 from . import sanctions as sx
-from . import story, talks
-from .charts import PALETTE, event_layers, events_text, ranges_by_source, with_events
+from .charts import PALETTE, category_colour, event_layers, events_text, ranges_by_source, with_events
 from .data import sources_of
 from .text import precise_date as when
 
@@ -311,13 +311,7 @@ def sanctions_oil_exports(exports, events, CUTOFF):
             scale=alt.Scale(domain=["2011-01-01", CUTOFF.isoformat()]),
         )
     )
-    colour = alt.Color(
-        "estimator_type:N",
-        title="Estimator",
-        sort=kinds,
-        legend=alt.Legend(orient="bottom", columns=3),
-        scale=alt.Scale(domain=kinds, range=PALETTE[: len(kinds)]),
-    )
+    colour = category_colour("estimator_type", "Estimator", kinds)
     tips = [
         alt.Tooltip("estimator:N", title="Estimator"),
         alt.Tooltip("from:T", title="From", format="%-d %b %Y"),
@@ -1181,5 +1175,84 @@ def nuclear_safeguards(record):
                 f"Strip chart of {len(frame)} IAEA events from {frame['date'].min():%Y} to {frame['date'].max():%B %Y}, "
                 "by kind: " + "; ".join(f"{k}: {int((frame['kind'] == k).sum())} events" for k in kinds) + "."
             ),
+        )
+    )
+
+
+#: The panels of ``sanctions-effects``, top to bottom: indicator, axis title.
+EFFECT_PANELS = [
+    ("net oil export revenue", "Revenue, USD bn"),
+    ("oil sales to China", "To China, mb/d"),
+    ("discount to Brent", "Discount, USD/bbl"),
+    ("real GDP growth", "GDP growth, %"),
+    ("consumer-price inflation", "Inflation, %"),
+]
+
+
+def sanctions_effects(effects, events, CUTOFF):
+    """The chart ``sanctions-effects`` of the sanctions chapter: each effect series (revenue, sales to
+    China, the discount, growth, inflation) in its own panel on one time axis, every body's figure
+    at the start of the period it covers, coloured by what it is (estimate, forecast, outturn,
+    reported), with the sanctions ``events``."""
+    vals = pd.DataFrame(
+        {
+            "kind": "figure",
+            "from": effects["date"],
+            "indicator": effects["indicator"].astype(str),
+            "low": effects["value"].astype(float),
+            "high": effects["value_high"].fillna(effects["value"]).astype(float),
+            "period": effects["period"].astype(str),
+            "measure": effects["measure"].astype(str),
+            "provider": effects["provider"].astype(str),
+            "qualifier": effects["qualifier"].astype(str).replace("<NA>", ""),
+            "unit": effects["unit"].astype(str),
+            "what": "",
+            "sources": effects["sources"],
+        }
+    )
+    frame = with_events(vals, events)
+    frame.attrs.update(effects.attrs)
+    measures = list(effects["measure"].cat.categories)
+    colour = category_colour("measure", "Figure", measures, columns=4)
+    tips = [
+        alt.Tooltip("indicator:N", title="Indicator"),
+        alt.Tooltip("period:N", title="Period"),
+        alt.Tooltip("low:Q", title="Value"),
+        alt.Tooltip("high:Q", title="High end"),
+        alt.Tooltip("unit:N", title="Unit"),
+        alt.Tooltip("qualifier:N", title="Qualifier"),
+        alt.Tooltip("measure:N", title="Figure"),
+        alt.Tooltip("provider:N", title="Body"),
+        alt.Tooltip("sources:N", title="Sources"),
+    ]
+    panels = []
+    for i, (indicator, title) in enumerate(EFFECT_PANELS):
+        last = i == len(EFFECT_PANELS) - 1
+        x = alt.X(
+            "from:T",
+            title="Start of the period" if last else None,
+            axis=alt.Axis(format="%Y"),
+            scale=alt.Scale(domain=["2008-01-01", CUTOFF.isoformat()]),
+        )
+        base = alt.Chart().encode(x=x)
+        mine = (alt.datum.kind == "figure") & (alt.datum.indicator == indicator)
+        rules, labels = event_layers(base, alt.datum.kind == "event", "what", "Event", "from", style="sanctions")
+        y = alt.Y("low:Q", title=title)
+        ranges = (
+            base.mark_rule(strokeWidth=3).transform_filter(mine).encode(y=y, y2="high:Q", color=colour, tooltip=tips)
+        )
+        points = base.mark_point(filled=True, size=40).transform_filter(mine).encode(y=y, color=colour, tooltip=tips)
+        layers = [rules, labels, ranges, points] if i == 0 else [rules, ranges, points]
+        panels.append(alt.layer(*layers).properties(width=500, height=95))
+    listed = "; ".join(
+        f"{r.indicator}, {r.period}: {quoted.row_figure(pd.Series(r._asdict()))} {r.unit} ({r.provider}, {r.measure})"
+        for r in effects.sort_values(["indicator", "date"]).itertuples()
+    )
+    return (
+        alt.vconcat(*panels, data=frame, spacing=8)
+        .resolve_scale(x="shared")
+        .properties(
+            title="Revenue, buyers, discounts and the economy, with sanctions events",
+            description=f"Effect series on one time axis, one panel each: {listed}. Events marked: {events_text(events)}.",
         )
     )

@@ -467,3 +467,36 @@ def rial_facts(rial: pd.DataFrame, regimes: pd.DataFrame) -> dict:
         "rial_nspm2": f"{int(after_nspm2['low']):,}",
         "rial_snapback": f"{int(snap['low'].iloc[0]):,}",
     }
+
+
+def effect_facts(effects: pd.DataFrame) -> dict:
+    """What the effect series show, for the prose: the highest and lowest of the US Energy Information
+    Administration's revenue estimates and the fall between them, and the range of the IMF's figures
+    for 2019 (its forecasts and its later estimate of that year's growth and inflation)."""
+    from .quoted import number
+
+    eia = effects[
+        (effects["indicator"] == "net oil export revenue")
+        & (effects["provider"] == "US Energy Information Administration")
+    ]
+    top, low = eia.loc[eia["value"].idxmax()], eia.loc[eia["value"].idxmin()]
+    imf_2019 = effects[(effects["provider"] == "IMF") & (effects["period"] == "2019")]
+    out = {
+        "n_effects": len(effects),
+        "n_effect_bodies": effects["provider"].nunique(),
+        "rev_top": number(top["value"]),
+        "rev_top_year": top["period"],
+        "rev_low": number(low["value"]),
+        "rev_low_year": low["period"],
+        "rev_fall": f"{1 - low['value'] / top['value']:.0%}",
+    }
+    growth = imf_2019.loc[imf_2019["indicator"] == "real GDP growth", "value"]
+    prices = imf_2019.loc[imf_2019["indicator"] == "consumer-price inflation", "value"]
+    return out | {
+        "g2019_n": len(growth),
+        "g2019_least": number(-growth.max()),
+        "g2019_most": number(-growth.min()),
+        "i2019_n": len(prices),
+        "i2019_min": number(prices.min()),
+        "i2019_max": number(prices.max()),
+    }
