@@ -44,4 +44,6 @@ def test_the_chapters_figures_from_the_books_data():
 def test_seed_facts_name_the_restored_resolutions_the_article_omits():
     facts = hist.seed_facts(data.load("seed_claims", ROOT), data.load("un_resolutions", ROOT))
     assert facts["seed_claims_elsewhere"] >= 0
-    assert not set(facts["seed_missing_resolutions"].split(", ")) & hist.SEED_RESOLUTIONS
+    listed = set(story.named("un_resolutions", ROOT)["seed_listed_resolutions"])
+    assert listed == {"1696", "1737", "1747", "1835", "1929"}
+    assert not set(facts["seed_missing_resolutions"].split(", ")) & listed

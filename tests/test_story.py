@@ -122,3 +122,28 @@ def test_iaea_facts_give_the_last_60_percent_figure():
     facts = story.iaea_facts(story.period(data.load("timeline", ROOT), data.cutoff(ROOT), ROOT), stock)
     sixty = stock[stock["level"] == "up to 60%"]
     assert facts["last_as_of"] == sixty["as_of"].max() and facts["n_iaea"] > 0
+
+
+def test_named_records_give_each_name_its_records_and_refuse_a_group_where_one_is_wanted():
+    from iranbook import story
+
+    assert story.named_one("proposals", ROOT) == {"us_written": "M03", "iran_draft": "M08"}
+    assert len(story.named("un_resolutions", ROOT)["seed_listed_resolutions"]) == 5
+    with pytest.raises(ValueError, match="seed_listed_resolutions name more than one record of un_resolutions"):
+        story.named_one("un_resolutions", ROOT)
+
+
+def test_a_named_record_must_exist_in_its_dataset(tmp_path):
+    import shutil
+
+    from iranbook import data
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copyfile(ROOT / "references.bib", tmp_path / "references.bib")
+    path = tmp_path / "data" / "named_records.csv"
+    path.write_text(path.read_text().replace("proposals,M03,", "proposals,M99,"))
+    with pytest.raises(data.DataError) as info:
+        data.validate_all(tmp_path)
+    assert "data/named_records.csv row 11, column record: 'M99' is not an id in the dataset 'proposals'" in str(
+        info.value
+    )

@@ -183,17 +183,16 @@ def limits_table(limits: pd.DataFrame) -> str:
     )
 
 
-#: The Security Council resolutions the first commissioning article lists.
-SEED_RESOLUTIONS = {"1696", "1737", "1747", "1835", "1929"}
-
-
 def seed_facts(claims: pd.DataFrame, resolutions: pd.DataFrame) -> dict:
     """How many of the first commissioning article's claims other chapters check, and which of the
     resolutions the snapback restored its list of resolutions leaves out."""
     from .claims import for_chapter
+    from .story import named
 
     restored = set(resolutions.loc[resolutions["snapback_status"] == "restored", "id"])
     return {
         "seed_claims_elsewhere": int((claims["seed"] == "seed2026amargi").sum()) - len(for_chapter(claims, "history")),
-        "seed_missing_resolutions": ", ".join(sorted(restored - SEED_RESOLUTIONS)),
+        "seed_missing_resolutions": ", ".join(
+            sorted(restored - set(named("un_resolutions")["seed_listed_resolutions"]))
+        ),
     }

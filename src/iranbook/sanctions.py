@@ -140,23 +140,17 @@ def implementation_day(regimes: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(ends[0])
 
 
-#: The measures whose start dates the prose names, by glue key (record ids of sanctions_regimes).
-NAMED_MEASURES = {
-    "snapback_day": "G02",
-    "cisada_day": "G11",
-    "ndaa_day": "G13",
-    "ifca_day": "G15",
-    "reimposed_first": "G12",
-    "reimposed_second": "G14",
-    "nspm2_day": "G21",
-    "eu_reimposed": "G26",
-}
+def named_dates(regimes: pd.DataFrame, root=None) -> dict:
+    """The start dates of the measures the prose names, by name (``data/named_records.csv``; the
+    end of the oil buyers' exceptions, ``sre_end``, is printed from its row by :func:`layer_facts`)."""
+    from .story import named_one
 
-
-def named_dates(regimes: pd.DataFrame) -> dict:
-    """The start dates of the :data:`NAMED_MEASURES`, by glue key."""
     by_id = regimes.set_index("id")
-    return {key: by_id.loc[row_id, "start"] for key, row_id in NAMED_MEASURES.items()}
+    return {
+        key: by_id.loc[row_id, "start"]
+        for key, row_id in named_one("sanctions_regimes", root).items()
+        if key != "sre_end"
+    }
 
 
 def actions(designations: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +191,9 @@ def layer_facts(regimes: pd.DataFrame, cutoff, chart_start) -> dict:
     }
     for layer, key in zip(layers, ["n_un", "n_us", "n_eu"]):
         out[key] = int((sanctions["layer"] == layer).sum())
-    g17 = regimes.set_index("id").loc["G17"]
+    from .story import named_one
+
+    g17 = regimes.set_index("id").loc[named_one("sanctions_regimes")["sre_end"]]
     out |= {
         "day_before_impl": impl - pd.Timedelta(days=1),
         "n_before_impl": len(in_force(regimes, impl - pd.Timedelta(days=1), cutoff)),
@@ -446,14 +442,16 @@ def same_period_table(exports: pd.DataFrame) -> str:
 
 def rial_facts(rial: pd.DataFrame, regimes: pd.DataFrame) -> dict:
     """The rial's open-market rates the prose quotes: the two quotes of 3 October 2012, the rate at
-    the JCPOA (row R05), the last rate and how far the rial fell since, the first rate after NSPM-2 and
+    the JCPOA (named ``rial_at_jcpoa``), the last rate and how far the rial fell since, the first rate after NSPM-2 and
     the rate on the day of the snapback."""
-    named = regimes.set_index("id")
+    from .story import named_one
+
+    days = named_dates(regimes)
     oct3 = rial[rial["date"] == pd.Timestamp("2012-10-03")]
-    jcpoa = int(rial.set_index("id").loc["R05", "low"])
+    jcpoa = int(rial.set_index("id").loc[named_one("rial_rates")["rial_at_jcpoa"], "low"])
     last = rial.sort_values("date").iloc[-1]
-    after_nspm2 = rial[rial["date"] > named.loc["G21", "start"]].sort_values("date").iloc[0]
-    snap = rial[rial["date"] == named.loc["G02", "start"]]
+    after_nspm2 = rial[rial["date"] > days["nspm2_day"]].sort_values("date").iloc[0]
+    snap = rial[rial["date"] == days["snapback_day"]]
     return {
         "n_rates": len(rial),
         "rial_2012_day": oct3["date"].iloc[0],

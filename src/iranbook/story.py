@@ -34,6 +34,25 @@ def milestones(root=None) -> dict[str, Milestone]:
     return out
 
 
+def named(dataset: str, root=None) -> dict[str, list[str]]:
+    """The records of ``dataset`` the chapters name (``data/named_records.csv``): name -> record ids,
+    in the file's order. A name may stand for several records."""
+    rows = _data.load("named_records", root)
+    rows = rows[rows["dataset"] == dataset]
+    out: dict[str, list[str]] = {}
+    for name, record in zip(rows["name"], rows["record"]):
+        out.setdefault(str(name), []).append(str(record))
+    return out
+
+
+def named_one(dataset: str, root=None) -> dict[str, str]:
+    """Like :func:`named`, for names that stand for one record each: name -> record id."""
+    many = {k: v for k, v in named(dataset, root).items() if len(v) != 1}
+    if many:
+        raise ValueError(f"data/named_records.csv: {', '.join(many)} name more than one record of {dataset}")
+    return {k: v[0] for k, v in named(dataset, root).items()}
+
+
 def milestone_frame(keys: list[str], root=None) -> pd.DataFrame:
     """The milestones ``keys`` as a frame (date, label, description, sources) for marking a chart's time axis."""
     marks = milestones(root)

@@ -280,10 +280,6 @@ def both_sides(coded: pd.DataFrame, issues: list[str], a: str = "US", b: str = "
     return [i for i in issues if {a, b} <= set(coded.loc[coded["issue"] == i, "actor"])]
 
 
-#: The proposals whose dates the prose names, by glue key (ids of ``proposals``).
-NAMED_PROPOSALS = {"us_written": "M03", "iran_draft": "M08"}
-
-
 def others_frame(positions: pd.DataFrame, scale: dict[str, list[str]], labels: dict[str, str]) -> pd.DataFrame:
     """The positions of actors other than the US and Iran, in date order, with their terms in words."""
     others = positions[~positions["actor"].isin(["US", "Iran"])].sort_values(["stated_on", "id"]).copy()
@@ -301,6 +297,7 @@ def moves_facts(positions: pd.DataFrame, proposals: pd.DataFrame, issues: pd.Dat
     """How the terms moved: the issues both sides stated terms on, each side's changes of terms on
     enrichment and the 60% stock (tables) and how many moved toward the other side, and the other
     actors' positions (a table)."""
+    from .story import named_one
     from .text import md_table
 
     labels = dict(zip(issues["id"], issues["label"]))
@@ -324,7 +321,7 @@ def moves_facts(positions: pd.DataFrame, proposals: pd.DataFrame, issues: pd.Dat
             widths=[8, 10, 11, 17, 36, 18],
             caption="The positions of the other actors, coded on the same scales",
         ),
-    } | {key: dated[row_id] for key, row_id in NAMED_PROPOSALS.items()}
+    } | {key: dated[row_id] for key, row_id in named_one("proposals").items()}
     columns = {"when": "Date", "side": "Side", "terms": "New terms", "speaker": "Said by", "direction": "Moved"}
     for key, issue in [("moves-enrichment", "enrichment"), ("moves-stock", "stock_60")]:
         out[key] = md_table(
