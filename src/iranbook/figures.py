@@ -1124,7 +1124,7 @@ def nuclear_capacity(record):
         alt.Tooltip("what:N", title="Basis"),
         alt.Tooltip("sources:N", title="Sources"),
     ]
-    x = alt.X("date:T", title="Date of the figure", axis=alt.Axis(format="%Y"))
+    x = alt.X("date:T", title="Date of the figure", axis=alt.Axis(format="%Y", tickCount="year"))
     spans = alt.Chart().mark_rule(strokeWidth=2).encode(x=x, y="low:Q", y2="high:Q", color=colour, tooltip=tips)
     dots = (
         alt.Chart()
