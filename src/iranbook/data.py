@@ -410,15 +410,16 @@ class DatasetReferences(Check):
                 )
 
 
-def _record_starts(text: str) -> list[int]:
-    """The line each CSV record starts on, by record number (the header is record 1). frictionless
-    numbers rows by record, an editor by line, and a quoted cell may run over several lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    starts, line = [0, 1], 1
+def _scan(text: str) -> tuple[list[str] | None, list[int]]:
+    """The header, and the line each CSV record starts on by record number (the header is record 1):
+    frictionless numbers rows by record, an editor by line, and a quoted cell may run over several
+    lines. The header is None for an empty file."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    starts = [0, 1, reader.line_num + 1]
     for _ in reader:
-        line = reader.line_num + 1
-        starts.append(line)
-    return starts
+        starts.append(reader.line_num + 1)
+    return header, starts
 
 
 def _read_text(path: Path, shown: str, name: str) -> tuple[str | None, list[str]]:
@@ -583,11 +584,13 @@ def _validate_resource(
     limit: _dt.date | None = None,
     package: Package | None = None,
     tables: dict[str, list[dict]] | None = None,
+    primary: dict[str, str] | None = None,
 ) -> tuple[list[dict], list[str]]:
     """Read and check one table with frictionless; return (typed rows, problems).
 
     In ``package`` (a frictionless Package holding the tables its foreign keys name) the foreign
-    keys are checked too; with ``tables`` so are the book's rules that read other tables.
+    keys are checked too; with ``tables`` (and ``primary``, each table's primary-key column) so
+    are the book's rules that read other tables.
     """
     path = root / "data" / res["path"]
     shown = _display(path, root)
@@ -596,8 +599,8 @@ def _validate_resource(
         return [], problems
     fields = [_Field.of(f) for f in res["schema"]["fields"]]
     names = [f.name for f in fields]
-    records = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    if not records:
+    header, starts = _scan(text)
+    if header is None:
         return [], [f"{shown}: the file is empty; expected the header {','.join(names)}"]
     if package is not None:
         resource = package.get_resource(res["name"])
@@ -605,15 +608,13 @@ def _validate_resource(
         resource = Resource.from_descriptor(_descriptor(res, links=False), basepath=str(root / "data"))
     rows: list = []
     report = resource.validate(
-        Checklist(checks=_checks(res, fields, keys, limit, tables, _primary_keys(root))),
+        Checklist(checks=_checks(res, fields, keys, limit, tables, primary)),
         on_row=rows.append,
         limit_errors=100_000,
     )
-    errors = report.tasks[0].errors if report.tasks else []
-    errors += [e for e in report.errors]
+    errors = [*(report.tasks[0].errors if report.tasks else []), *report.errors]
     if any(e.type in _LABEL_ERRORS for e in errors):
-        return [], [_header_problem(shown, records[0], names)]
-    starts = _record_starts(text)
+        return [], [_header_problem(shown, header, names)]
     blank = {r.row_number for r in rows if all(v is None for v in r.to_dict().values())}
     short = {e.row_number for e in errors if e.type in _CELL_COUNT_ERRORS}
     messages: dict[str, None] = {}
@@ -636,8 +637,9 @@ def _descriptor(res: dict, links: bool) -> dict:
     return out
 
 
-def _primary_keys(root: Path) -> dict[str, str]:
-    return {r["name"]: (r["schema"].get("primaryKey") or ["id"])[0] for r in package(root)["resources"]}
+def _primary_keys(pkg: dict) -> dict[str, str]:
+    """Each resource's (first) primary-key column, by name."""
+    return {r["name"]: (r["schema"].get("primaryKey") or ["id"])[0] for r in pkg["resources"]}
 
 
 def _ids(table: list[dict], field: str) -> set:
@@ -676,6 +678,7 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
     linking = {r["name"] for r in resources if only is None or r["name"] == only}
     tables: dict[str, list[dict]] = {}
     problems: dict[str, None] = {}
+    primary = _primary_keys(pkg)
     with _descriptor_errors():
         book = Package.from_descriptor(
             {"name": pkg["name"], "resources": [_descriptor(r, r["name"] in linking) for r in resources]},
@@ -683,7 +686,13 @@ def _validate_package(root: Path, only: str | None = None) -> tuple[dict[str, li
         )
         for res in _order(resources):
             rows, errs = _validate_resource(
-                res, root, keys, limit, package=book, tables=tables if res["name"] in linking else None
+                res,
+                root,
+                keys,
+                limit,
+                package=book,
+                tables=tables if res["name"] in linking else None,
+                primary=primary,
             )
             tables[res["name"]] = rows
             problems.update(dict.fromkeys(errs))

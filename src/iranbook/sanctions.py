@@ -145,12 +145,12 @@ def named_dates(regimes: pd.DataFrame, root=None) -> dict:
     end of the oil buyers' exceptions, ``sre_end``, is printed from its row by :func:`layer_facts`)."""
     from .story import named_one
 
+    return _start_dates(regimes, named_one("sanctions_regimes", root))
+
+
+def _start_dates(regimes: pd.DataFrame, names: dict[str, str]) -> dict:
     by_id = regimes.set_index("id")
-    return {
-        key: by_id.loc[row_id, "start"]
-        for key, row_id in named_one("sanctions_regimes", root).items()
-        if key != "sre_end"
-    }
+    return {key: by_id.loc[row_id, "start"] for key, row_id in names.items() if key != "sre_end"}
 
 
 def actions(designations: pd.DataFrame) -> pd.DataFrame:
@@ -193,7 +193,8 @@ def layer_facts(regimes: pd.DataFrame, cutoff, chart_start) -> dict:
         out[key] = int((sanctions["layer"] == layer).sum())
     from .story import named_one
 
-    g17 = regimes.set_index("id").loc[named_one("sanctions_regimes")["sre_end"]]
+    names = named_one("sanctions_regimes")
+    g17 = regimes.set_index("id").loc[names["sre_end"]]
     out |= {
         "day_before_impl": impl - pd.Timedelta(days=1),
         "n_before_impl": len(in_force(regimes, impl - pd.Timedelta(days=1), cutoff)),
@@ -202,7 +203,7 @@ def layer_facts(regimes: pd.DataFrame, cutoff, chart_start) -> dict:
         "n_at_cutoff": len(now),
         "sre_end": precise_date(g17["end"], g17["end_precision"]),
     }
-    return out | named_dates(regimes)
+    return out | _start_dates(regimes, names)
 
 
 def in_force_text(row) -> str:

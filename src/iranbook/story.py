@@ -47,10 +47,11 @@ def named(dataset: str, root=None) -> dict[str, list[str]]:
 
 def named_one(dataset: str, root=None) -> dict[str, str]:
     """Like :func:`named`, for names that stand for one record each: name -> record id."""
-    many = {k: v for k, v in named(dataset, root).items() if len(v) != 1}
+    names = named(dataset, root)
+    many = [k for k, v in names.items() if len(v) != 1]
     if many:
         raise ValueError(f"data/named_records.csv: {', '.join(many)} name more than one record of {dataset}")
-    return {k: v[0] for k, v in named(dataset, root).items()}
+    return {k: v[0] for k, v in names.items()}
 
 
 def milestone_frame(keys: list[str], root=None) -> pd.DataFrame:
