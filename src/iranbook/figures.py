@@ -1204,7 +1204,7 @@ def sanctions_effects(effects, events, CUTOFF):
             "period": effects["period"].astype(str),
             "measure": effects["measure"].astype(str),
             "provider": effects["provider"].astype(str),
-            "qualifier": effects["qualifier"].astype(str).replace("<NA>", ""),
+            "qualifier": effects["qualifier"].astype(str),
             "unit": effects["unit"].astype(str),
             "what": "",
             "sources": effects["sources"],
